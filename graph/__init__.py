@@ -1,0 +1,1 @@
+"""Graph side: assemble RDF from extractions, store, query, analyse and render."""
