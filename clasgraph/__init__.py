@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 _here = _Path(__file__).resolve().parent
 _checkout = _here.parent
-if (_checkout / "pyproject.toml").is_file() and (_checkout / "build" / "pipeline.py").is_file():
+if (_checkout / "pyproject.toml").is_file() and (_checkout / "build" / "__init__.py").is_file():
     __path__.append(str(_checkout))  # type: ignore[name-defined]  # noqa: F821
 
 __all__ = ["__version__", "open_graph", "run_query"]
