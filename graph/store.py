@@ -1,0 +1,475 @@
+"""The persistent store: an on-disk Oxigraph database of report graphs, updated incrementally and atomically.
+
+Layout of a store directory ``STORE``::
+
+    STORE/clasgraph-store.json   pointer: {"format": "clasgraph-store", "version": 1, "current": "data-…"}
+    STORE/data-<id>/oxigraph/    the Oxigraph (RocksDB) database of that version
+    STORE/data-<id>/index.json   the report index of that version (see ``StoreIndex``)
+    STORE/.tmp-<id>/             a version being written (removed on failure, cleaned up by the next update)
+    STORE/.lock                  held (flock) by the one process updating the store
+
+The database holds one named graph per report (``id:graph/<report-key>``, see graph/vocab.py) and the
+named graph ``id:graph/ontology`` with the ontology and SKOS schemes loaded from ``ontology/*.ttl``
+(every Turtle file there except SHACL shapes). Query with the default graph as the union of all graphs.
+
+Atomic updates: a new version is written into a temporary directory inside ``STORE`` (a cheap
+hard-linked Oxigraph checkpoint of the current version, then the changes), renamed to ``data-<id>``,
+and only then made current by ``os.replace`` of the pointer file. A build that fails or is killed at
+any point leaves the previous version current, intact and readable. The version before the current
+one is kept (readers that read the pointer just before a swap still find it); older ones are removed.
+
+API for the build orchestrator (graph/buildrun.py)::
+
+    from clasgraph.graph.store import StoredReport, update_store, read_index, default_store_dir
+
+    index = read_index(store_dir)          # StoreIndex (empty if no store yet)
+    index.unchanged(source, sha256)        # True: skip extracting this file, it is stored as is
+    result = update_store(
+        store_dir,
+        reports=[StoredReport(key, source, sha256, graph=rdflib_graph_or_None, ntriples=bytes_or_None)],
+        prune=True,                        # drop stored reports whose source is not in seen_sources
+        seen_sources={...},                # every source of this run, including the unchanged ones skipped
+    )                                      # -> StoreUpdate(added, replaced, unchanged, removed, warnings, ...)
+
+``reports`` are the reports extracted in this run. A report whose key and content hash are already
+stored is skipped; a changed one replaces its own named graph (and a stored report with the same
+source under another key is dropped); with ``prune`` a stored report whose source was not seen is
+removed. Each report's triples come either as an rdflib Graph (``graph``) or, cheaper when built in
+a worker process, as N-Triples bytes (``ntriples``). ``StoreError`` (one line) reports any failure.
+
+The default store is ``./.clasgraph/store``, or ``$CLASGRAPH_STORE`` when set (``default_store_dir``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import vocab
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+
+POINTER = "clasgraph-store.json"
+FORMAT = "clasgraph-store"
+VERSION = 1
+DB_DIR = "oxigraph"
+INDEX_FILE = "index.json"
+ENV_VAR = "CLASGRAPH_STORE"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
+
+
+class StoreError(Exception):
+    """The store cannot be read or written; ``str()`` is one line for the user."""
+
+
+def default_store_dir() -> Path:
+    """``$CLASGRAPH_STORE`` if set, else ``./.clasgraph/store``."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    return Path(env) if env else Path(".clasgraph") / "store"
+
+
+def is_store(path: Path) -> bool:
+    return (path / POINTER).is_file()
+
+
+# ---------------------------------------------------------------- index
+
+
+@dataclass
+class ReportEntry:
+    key: str
+    graph: str  # named graph IRI
+    source: str
+    sha256: str
+    triples: int = 0
+    stored: str = ""  # ISO time the graph was written
+
+
+@dataclass
+class StoreIndex:
+    """What a store version holds: report key -> entry, and the hash of the ontology it loaded."""
+
+    reports: dict[str, ReportEntry] = field(default_factory=dict)
+    ontology_sha256: str = ""
+    updated: str = ""
+
+    def by_source(self, source: str) -> ReportEntry | None:
+        for e in self.reports.values():
+            if e.source == source:
+                return e
+        return None
+
+    def unchanged(self, source: str, sha256: str) -> bool:
+        """True when a report from ``source`` with this content hash is stored (nothing to do)."""
+        e = self.by_source(source)
+        return e is not None and e.sha256 == sha256
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "updated": self.updated,
+            "ontology_sha256": self.ontology_sha256,
+            "reports": [asdict(e) for e in sorted(self.reports.values(), key=lambda e: e.key)],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StoreIndex:
+        reports = {r["key"]: ReportEntry(**r) for r in data.get("reports", [])}
+        return cls(reports=reports, ontology_sha256=data.get("ontology_sha256", ""), updated=data.get("updated", ""))
+
+
+@dataclass
+class StoredReport:
+    """One report's graph to store. Give ``graph`` (rdflib) or ``ntriples`` (N-Triples bytes)."""
+
+    key: str
+    source: str
+    sha256: str
+    graph: rdflib.Graph | None = None
+    ntriples: bytes | None = None
+
+    @property
+    def graph_iri(self) -> str:
+        return vocab.report_graph_iri(self.key)
+
+
+@dataclass
+class StoreUpdate:
+    store_dir: Path
+    added: list[str] = field(default_factory=list)  # report keys
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    ontology_reloaded: bool = False
+    written: bool = False  # False: nothing changed, the store was left as it was
+    reports: int = 0  # reports held after the update
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.replaced)} replaced", f"{len(self.unchanged)} unchanged"]
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
+        return f"store {self.store_dir}: {self.reports} reports ({', '.join(parts)})"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read_pointer(store_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((store_dir / POINTER).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"{store_dir}: not a clasgraph store (no {POINTER})") from None
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{store_dir}: unreadable store pointer: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("current"), str):
+        raise StoreError(f"{store_dir}: {POINTER} is not a clasgraph store pointer")
+    if data.get("version", 0) > VERSION:
+        raise StoreError(f"{store_dir}: store format version {data.get('version')} is newer than this clasgraph")
+    return data
+
+
+def current_version_dir(store_dir: Path) -> Path:
+    """The directory of the current version (holding ``oxigraph/`` and ``index.json``)."""
+    data = _read_pointer(store_dir)
+    vdir = store_dir / data["current"]
+    if not (vdir / DB_DIR).is_dir():
+        raise StoreError(f"{store_dir}: current version {data['current']} is missing")
+    return vdir
+
+
+def database_dir(store_dir: Path) -> Path:
+    """The Oxigraph database directory of the current version (e.g. for ``oxigraph serve``)."""
+    return current_version_dir(store_dir) / DB_DIR
+
+
+def read_index(store_dir: Path) -> StoreIndex:
+    """The index of the current version; an empty index when there is no store yet."""
+    if not (store_dir / POINTER).exists():
+        return StoreIndex()
+    vdir = current_version_dir(store_dir)
+    try:
+        return StoreIndex.from_json(json.loads((vdir / INDEX_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise StoreError(f"{store_dir}: unreadable store index: {exc}") from None
+
+
+def open_read_only(store_dir: Path) -> pyoxigraph.Store:
+    import pyoxigraph as ox
+
+    db = database_dir(store_dir)
+    try:
+        return ox.Store.read_only(str(db))
+    except OSError as exc:
+        raise StoreError(f"{store_dir}: cannot open the store: {_first_line(exc)}") from None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def ontology_files(ontology_dir: Path = ONTOLOGY_DIR) -> list[Path]:
+    """Turtle files of the ontology graph: every ``*.ttl`` except SHACL shapes."""
+    return sorted(p for p in ontology_dir.glob("*.ttl") if not p.name.startswith("shapes"))
+
+
+def _ontology_hash(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@contextlib.contextmanager
+def _locked(store_dir: Path) -> Iterator[None]:
+    """One writer at a time (advisory lock, released by the OS if the process dies)."""
+    lock_path = store_dir / ".lock"
+    fh = open(lock_path, "a+")  # noqa: SIM115
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - not POSIX: no locking
+            pass
+        except OSError:
+            raise StoreError(f"{store_dir}: another clasgraph process is updating this store") from None
+        yield
+    finally:
+        fh.close()
+
+
+def _ntriples_of(report: StoredReport) -> bytes:
+    if report.ntriples is not None:
+        return report.ntriples
+    if report.graph is None:
+        raise StoreError(f"{report.source}: report {report.key} has no triples to store")
+    data = report.graph.serialize(format="nt", encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _load_ontology(store: pyoxigraph.Store, files: list[Path]) -> None:
+    import pyoxigraph as ox
+
+    g = ox.NamedNode(vocab.ONTOLOGY_GRAPH)
+    if store.contains_named_graph(g):
+        store.remove_graph(g)
+    for p in files:
+        try:
+            store.load(path=str(p), format=ox.RdfFormat.TURTLE, to_graph=g)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise StoreError(f"{p}: ontology file not readable as Turtle: {_first_line(exc)}") from None
+
+
+def _swap_in(store_dir: Path, tmp: Path, index: StoreIndex) -> str:
+    """Make the finished version in ``tmp`` current; return its directory name."""
+    (tmp / INDEX_FILE).write_text(json.dumps(index.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
+    name = f"data-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    os.rename(tmp, store_dir / name)
+    pointer_tmp = store_dir / f".{POINTER}.{uuid.uuid4().hex[:8]}"
+    with open(pointer_tmp, "w", encoding="utf-8") as fh:
+        json.dump({"format": FORMAT, "version": VERSION, "current": name}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(pointer_tmp, store_dir / POINTER)
+    with contextlib.suppress(OSError):  # make the rename durable where the platform allows it
+        dfd = os.open(store_dir, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    return name
+
+
+def _clean_old(store_dir: Path, keep: set[str]) -> None:
+    for p in store_dir.iterdir():
+        if p.name in keep or not p.is_dir():
+            continue
+        if p.name.startswith(("data-", ".tmp-")):
+            shutil.rmtree(p, ignore_errors=True)
+    for p in store_dir.glob(f".{POINTER}.*"):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def update_store(
+    store_dir: Path,
+    reports: list[StoredReport],
+    prune: bool = False,
+    seen_sources: Iterable[str] | None = None,
+    ontology_dir: Path = ONTOLOGY_DIR,
+) -> StoreUpdate:
+    """Bring the store in ``store_dir`` up to date with ``reports`` (see the module docstring)."""
+    import pyoxigraph as ox
+
+    store_dir = Path(store_dir)
+    if store_dir.exists() and not store_dir.is_dir():
+        raise StoreError(f"{store_dir}: exists and is not a directory")
+    if store_dir.is_dir() and not is_store(store_dir) and any(
+        p for p in store_dir.iterdir() if p.name not in (".lock",) and not p.name.startswith(".tmp-")
+    ):
+        raise StoreError(f"{store_dir}: directory exists and is not a clasgraph store (refusing to write into it)")
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{store_dir}: cannot create the store directory: {_first_line(exc)}") from None
+
+    result = StoreUpdate(store_dir=store_dir)
+    with _locked(store_dir):
+        had_store = is_store(store_dir)
+        old = read_index(store_dir) if had_store else StoreIndex()
+        onto_files = ontology_files(ontology_dir)
+        onto_hash = _ontology_hash(onto_files)
+
+        new = StoreIndex(reports=dict(old.reports), ontology_sha256=onto_hash)
+        to_write: list[StoredReport] = []
+        to_drop: set[str] = set()
+        incoming: dict[str, StoredReport] = {}
+        for r in reports:
+            if r.key in incoming and incoming[r.key].source != r.source:
+                result.warnings.append(
+                    f"{r.source}: same report key {r.key!r} as {incoming[r.key].source}; the later one is stored")
+            incoming[r.key] = r
+        for r in incoming.values():
+            prev = old.reports.get(r.key)
+            if prev is not None and prev.sha256 == r.sha256 and prev.source == r.source:
+                result.unchanged.append(r.key)
+                continue
+            for e in old.reports.values():  # the same file stored under another key before
+                if e.source == r.source and e.key != r.key and e.key not in incoming:
+                    to_drop.add(e.key)
+            to_write.append(r)
+            (result.replaced if prev is not None else result.added).append(r.key)
+        if prune:
+            keep = set(seen_sources or ()) | {r.source for r in incoming.values()}
+            to_drop |= {k for k, e in old.reports.items() if e.source not in keep and k not in incoming}
+        for k in to_drop:
+            new.reports.pop(k, None)
+        result.removed = sorted(to_drop)
+        result.ontology_reloaded = onto_hash != old.ontology_sha256
+        if not to_write and not to_drop and not result.ontology_reloaded and had_store:
+            result.reports = len(old.reports)
+            return result
+
+        tmp = store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+        try:
+            db = tmp / DB_DIR
+            tmp.mkdir()
+            if had_store:
+                open_read_only(store_dir).backup(str(db))  # hard-linked checkpoint: cheap
+                store = ox.Store(str(db))
+            else:
+                store = ox.Store(str(db))
+            for k in sorted(to_drop):
+                g = ox.NamedNode(old.reports[k].graph)
+                if store.contains_named_graph(g):
+                    store.remove_graph(g)
+            stamp = _now()
+            for r in to_write:
+                g = ox.NamedNode(r.graph_iri)
+                if store.contains_named_graph(g):
+                    store.remove_graph(g)
+                data = _ntriples_of(r)
+                try:
+                    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+                except (SyntaxError, ValueError) as exc:
+                    raise StoreError(f"{r.source}: report graph is not valid N-Triples: {_first_line(exc)}") from None
+                store.add_graph(g)
+                new.reports[r.key] = ReportEntry(key=r.key, graph=r.graph_iri, source=r.source, sha256=r.sha256,
+                                                 triples=data.count(b"\n"), stored=stamp)
+            if result.ontology_reloaded or not had_store:
+                _load_ontology(store, onto_files)
+                result.ontology_reloaded = True
+            store.flush()
+            del store
+            new.updated = stamp
+            prev_current = _read_pointer(store_dir)["current"] if had_store else None
+            name = _swap_in(store_dir, tmp, new)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _clean_old(store_dir, keep={name} | ({prev_current} if prev_current else set()))
+    result.written = True
+    result.reports = len(new.reports)
+    return result
+
+
+def import_rdf(path: Path, store_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> StoreUpdate:
+    """Create (or replace) the store in ``store_dir`` from an RDF dataset file (.nq, .trig).
+
+    Each named graph named ``id:graph/<key>`` becomes a report; its source is ``path`` and its hash the
+    SHA-256 of the file. Used by benchmarks and to turn a built ``.trig`` into a store.
+    """
+    import pyoxigraph as ox
+
+    from .io import OX_FORMATS
+
+    fmt = OX_FORMATS.get(path.suffix.lower())
+    if fmt is None or fmt not in ("nq", "trig"):
+        raise StoreError(f"{path}: give an N-Quads (.nq) or TriG (.trig) dataset to import")
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(store_dir):
+        tmp = store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+        try:
+            tmp.mkdir()
+            store = ox.Store(str(tmp / DB_DIR))
+            rdf_format = ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.TRIG
+            try:
+                store.bulk_load(path=str(path), format=rdf_format)
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise StoreError(f"{path}: not readable: {_first_line(exc)}") from None
+            prefix = vocab.ID + "graph/"
+            index = StoreIndex(ontology_sha256="")
+            stamp = _now()
+            digest = _file_sha256(path)
+            counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            for row in counts:  # type: ignore[union-attr]
+                g = row["g"]
+                if not isinstance(g, ox.NamedNode) or not g.value.startswith(prefix) or g.value == vocab.ONTOLOGY_GRAPH:
+                    continue
+                key = g.value[len(prefix):]
+                index.reports[key] = ReportEntry(key=key, graph=g.value, source=str(path), sha256=digest,
+                                                 triples=int(row["n"].value), stored=stamp)
+            files = ontology_files(ontology_dir)
+            _load_ontology(store, files)
+            index.ontology_sha256 = _ontology_hash(files)
+            index.updated = stamp
+            store.flush()
+            store.optimize()
+            del store
+            prev = _read_pointer(store_dir)["current"] if is_store(store_dir) else None
+            name = _swap_in(store_dir, tmp, index)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _clean_old(store_dir, keep={name} | ({prev} if prev else set()))
+    return StoreUpdate(store_dir=store_dir, added=sorted(index.reports), written=True, ontology_reloaded=True,
+                       reports=len(index.reports))
