@@ -196,7 +196,8 @@ class Extraction:
     arrangements: list[Arrangement] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
-    themes: dict[str, list[str]] = field(default_factory=dict)  # source/rec id -> theme keys
+    themes: dict[str, list[str]] = field(default_factory=dict)  # finding number/section or "rec:1.1" -> theme keys
+    recurring: list[list[str]] = field(default_factory=list)  # groups of recommendation numbers, same wording
     warnings: list[str] = field(default_factory=list)
 
     @property

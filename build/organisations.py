@@ -1,0 +1,982 @@
+"""Organisations: find every body a report names and resolve its spellings onto one node.
+
+Mentions come from four kinds of evidence, all driven by the language of names, not by a list of
+local bodies:
+
+1. names that end in an organisational head ("… CCG", "… Clinical Commissioning Group",
+   "… NHS Foundation Trust", "… Trust", "… City Council", "… Safeguarding Children Board",
+   "… Forum", "… Medical Practice"…);
+2. a small lexicon of national bodies and standard multi-agency arrangements that every CLAS
+   report uses (NHS England, Public Health England, CQC, Ofsted, DfE, MASH, MARAC, MAPPA, LSCB…);
+3. acronyms defined in parentheses after a name ("… NHS Partnership Trust (SSOTP)"), wherever
+   they are used later;
+4. the objects of role statements ("provided by X", "led by a third sector provider X",
+   "known collectively as X") and the bodies named in recommendation headings.
+
+Resolution merges spellings of one body: "&"/"and", "Staffs"/"Staffordshire", "Hospital(s)",
+"Clinical Commissioning Group"/"CCG", an optional leading "NHS", shortened forms whose words are a
+subsequence of a fuller name of the same kind ("Birmingham Community NHS Trust" ~ "Birmingham
+Community Healthcare NHS Foundation Trust"), typos (close string match), and acronyms. Hospital
+sites named next to their trust belong to that trust. Every spelling is kept as an alias.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from ..graph.vocab import slug
+from .model import Organisation, Structure
+
+# ------------------------------------------------------------------------- lexicons
+
+NATIONAL = [
+    # (canonical, type, aliases)
+    ("NHS England", "NationalBody", ["NHSE"]),
+    ("NHS England area team", "NationalBody", ["NHS England area team", "NHS England Area Team", "Local Area Team",
+                                                "Local Area Teams", "LAT", "LATs", "area team of NHS England"]),
+    ("Public Health England", "NationalBody", ["PHE"]),
+    ("Care Quality Commission", "NationalBody", ["CQC"]),
+    ("Ofsted", "NationalBody", ["OFSTED", "Office for Standards in Education"]),
+    ("Department for Education", "NationalBody", ["DfE", "DFE"]),
+    ("Department of Health", "NationalBody", ["DH", "DoH"]),
+    ("NHS Improvement", "NationalBody", []),
+    ("Health Education England", "NationalBody", ["HEE"]),
+    ("Youth Justice Board", "NationalBody", ["YJB"]),
+]
+PARTNERSHIPS = [
+    ("Multi-agency safeguarding hub", ["multi-agency safeguarding hub", "multi agency safeguarding hub",
+                                       "Multi Agency Safeguarding Hub", "multi-agency safeguarding hubs", "MASH"]),
+    ("Multi-agency risk assessment conference", ["multi-agency risk assessment conference",
+                                                 "multi agency risk assessment conference",
+                                                 "multi-agency risk assessment conferences", "MARAC", "MARACs"]),
+    ("Multi-agency public protection arrangements", ["multi-agency public protection arrangements",
+                                                     "multi agency public protection arrangements", "MAPPA"]),
+    ("Multi-agency sexual exploitation group", ["multi agency sexual exploitation group",
+                                                "multi-agency sexual exploitation group",
+                                                "multi agency sexual exploitation", "multi-agency sexual exploitation",
+                                                "MASE"]),
+    ("Local Safeguarding Children Board", ["Local Safeguarding Children Board", "LSCB", "LSCBs"]),
+    ("Health and Wellbeing Board", ["Health and Wellbeing Board", "Health and Well-being Board", "HWB", "HWBB"]),
+]
+GENERIC_PARTNERSHIP_HEADS = {"Local Safeguarding Children Board": "Safeguarding Children Board",
+                             "Health and Wellbeing Board": "Health and Wellbeing Board"}
+
+COUNTY_ABBREVIATIONS = {
+    "staffs": "staffordshire", "lancs": "lancashire", "notts": "nottinghamshire", "herts": "hertfordshire",
+    "bucks": "buckinghamshire", "beds": "bedfordshire", "cambs": "cambridgeshire", "glos": "gloucestershire",
+    "hants": "hampshire", "leics": "leicestershire", "lincs": "lincolnshire", "northants": "northamptonshire",
+    "oxon": "oxfordshire", "wilts": "wiltshire", "worcs": "worcestershire", "yorks": "yorkshire",
+    "berks": "berkshire", "derbys": "derbyshire", "warks": "warwickshire", "shrops": "shropshire",
+}
+
+# Heads of organisation names, longest first. (regex, family, type)
+HEADS: list[tuple[str, str, str]] = [
+    (r"Clinical Commissioning Groups", "ccg-plural", "ClinicalCommissioningGroup"),
+    (r"Clinical Commissioning Group", "ccg", "ClinicalCommissioningGroup"),
+    (r"CCGs", "ccg-plural", "ClinicalCommissioningGroup"),
+    (r"CCG", "ccg", "ClinicalCommissioningGroup"),
+    (r"NHS Foundation Trust", "trust", "NHSFoundationTrust"),
+    (r"Foundation Trust", "trust", "NHSFoundationTrust"),
+    (r"NHS Partnership Trust", "trust", "NHSTrust"),
+    (r"Partnership NHS Trust", "trust", "NHSTrust"),
+    (r"Partnership Trust", "trust", "NHSTrust"),
+    (r"NHS Trust", "trust", "NHSTrust"),
+    (r"Trust", "trust", "NHSTrust"),
+    (r"Metropolitan Borough Council", "council", "LocalAuthority"),
+    (r"County Borough Council", "council", "LocalAuthority"),
+    (r"Borough Council", "council", "LocalAuthority"),
+    (r"District Council", "council", "LocalAuthority"),
+    (r"County Council", "council", "LocalAuthority"),
+    (r"City Council", "council", "LocalAuthority"),
+    (r"Council", "council", "LocalAuthority"),
+    (r"Safeguarding Children Board", "board", "Partnership"),
+    (r"Safeguarding Children Partnership", "board", "Partnership"),
+    (r"Safeguarding Adults Board", "board", "Partnership"),
+    (r"Health and Wellbeing Board", "board", "Partnership"),
+    (r"Board", "board", "Partnership"),
+    (r"Forum", "board", "Partnership"),
+    (r"Panel", "board", "Partnership"),
+    (r"Core Group", "board", "Partnership"),
+    (r"Medical Practice", "gp", "GPPractice"),
+    (r"Medical Centre", "gp", "GPPractice"),
+    (r"Surgery", "gp", "GPPractice"),
+]
+HEAD_RE = re.compile(r"\b(?:" + "|".join(h for h, _, _ in HEADS) + r")\b")
+HEAD_INFO = {h: (fam, typ) for h, fam, typ in HEADS}
+
+CONNECTORS = {"and", "&", "of", "on", "upon", "under", "in", "the", "for"}
+NAME_TOKEN_RE = re.compile(r"[A-Z][\w’'\-]*|&|and|of|on|upon|under|the|in|for|[A-Z]{2,}[\w&]*")
+# Sentence words that are capitalised only because they start a sentence or are roles.
+STOP_LEADING = {
+    "In", "At", "Within", "Across", "Both", "All", "Whilst", "While", "Although", "However", "Staff", "Practitioners",
+    "Midwives", "Managers", "Where", "When", "Since", "Following", "For", "From", "By", "With", "Through", "Under",
+    "Over", "During", "After", "Before", "This", "These", "That", "Those", "Our", "We", "Some", "Many", "Most", "Each",
+    "Every", "Other", "Also", "Additionally", "Further", "Furthermore", "Similarly", "Likewise", "Currently",
+    "Recently", "Overall", "Generally", "Despite", "As", "If", "So", "Therefore", "Thus", "Only", "Not", "There",
+    "Here", "It", "Their", "Its", "The", "A", "An", "And", "Of", "On", "Both", "Neither", "Either", "Following",
+    "Inspectors", "Leaders", "Commissioners", "Senior", "Designated", "Named", "Lead", "Chief", "Director", "Head",
+    "Nurse", "Nurses", "Doctor", "Doctors", "GP", "GPs", "Health", "Visitors", "School", "Community", "Acute",
+    "Commissioning", "Responsibility", "Specialist", "Adult", "Child", "Children", "Young", "Looked", "Recommendations",
+    "Recommendation", "Action", "Review", "Reviews", "Safeguarding", "Services", "Service", "Including",
+    "Governance", "Leadership", "Management", "Training", "Supervision", "Joint", "Integrated", "Local",
+}
+KEEP_LEADING = {"North", "South", "East", "West", "Central", "Greater", "Royal", "City", "County", "University",
+                "New", "Great", "Upper", "Lower", "Mid", "Inner", "Outer", "Saint", "St", "NHS", "Community",
+                "Birmingham", "Public", "Black", "Isle"}
+FILLER = {"nhs", "the", "and", "of", "on", "upon", "in", "for"}
+HEAD_WORDS = {"ccg", "clinical", "commissioning", "group", "groups", "ccgs", "foundation", "trust", "partnership",
+              "council", "city", "county", "borough", "district", "metropolitan", "board", "forum", "panel"}
+SOFT_WORDS = {"healthcare", "health", "hospital", "community", "services", "care", "teaching", "combined", "nhs",
+              "trent"}
+
+ROLE_OBJECT_RE = re.compile(
+    r"\b(?:provided by|delivered by|run by|led by|commissioned from|in partnership with|employed by|"
+    r"hosted by|managed by|known (?:collectively )?as|contracted to|input from|support from|commissions?|"
+    r"commissioned)\s+"
+    r"(?:a |an |the )?(?:(?:third[- ]sector|voluntary|independent|private|charitable|national)\s+"
+    r"(?:sector\s+)?(?:provider|organisation|charity|company)\s+)?"
+    r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on)){0,7})"
+)
+ACRONYM_DEF_RE = re.compile(r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9}s?)\)")
+ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*s?$")
+
+SITE_HEAD_RE = re.compile(r"\b(?:Hospital|Infirmary|Unit|Centre|Clinic|Hospice)\b")
+VOLUNTARY_CUE_RE = re.compile(r"third[- ]sector|voluntary|charit|not[- ]for[- ]profit", re.I)
+INDEPENDENT_CUE_RE = re.compile(r"\bindependent\b|\bprivate\b|\bLtd\b|\bLimited\b|\bplc\b|\bLLP\b", re.I)
+PARTNERSHIP_CUE_RE = re.compile(r"known (?:collectively )?as|collaboration|consortium|partnership of", re.I)
+GEOGRAPHIC_BEFORE_RE = re.compile(r"(?:boundar(?:y|ies)|borders?|footprint|areas?|districts?|parts?|wards?|localit(?:y|ies)|towns?) of (?:the )?$", re.I)
+
+
+def norm_words(name: str) -> list[str]:
+    """Lower-case word list of a name for comparison."""
+    text = name.replace("&", " and ").replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^A-Za-z0-9' ]+", " ", text).lower()
+    words = []
+    for w in text.split():
+        w = COUNTY_ABBREVIATIONS.get(w, w)
+        if w == "hospitals":
+            w = "hospital"
+        words.append(w)
+    return words
+
+
+def core_words(name: str) -> list[str]:
+    """Distinctive words of a name: no fillers, no organisational head words."""
+    return [w for w in norm_words(name) if w not in FILLER and w not in HEAD_WORDS]
+
+
+def is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
+
+
+def initials(name: str) -> set[str]:
+    """Plausible acronyms of a name: "North Staffordshire Combined Healthcare NHS Trust" -> NSCHT, NSCHNT…"""
+    words = [w for w in re.split(r"[\s\-]+", name.replace("&", " and ")) if w]
+    caps = [w for w in words if w[:1].isupper()]
+    out = set()
+    for drop_nhs in (True, False):
+        ws = [w for w in caps if not (drop_nhs and w == "NHS")]
+        out.add("".join(w[0] for w in ws).upper())
+        out.add("".join(w[0] if w != "NHS" else "" for w in ws).upper() + ("FT" if "Foundation" in ws else ""))
+    return {a for a in out if len(a) >= 2}
+
+
+@dataclass
+class OrgMention:
+    start: int
+    end: int
+    surface: str
+    key: str
+
+
+@dataclass
+class _Cand:
+    name: str
+    family: str  # ccg, trust, council, board, gp, national, partnership, provider, public-health, site
+    type: str
+    source: str
+    geographic: bool = False
+    acronym: str | None = None
+
+
+@dataclass
+class OrgIndex:
+    """All organisations of one report, with every spelling that resolves to each."""
+
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    area: str | None = None
+    _surface: dict[str, str] = field(default_factory=dict)  # normalised surface -> key
+    _acronyms: dict[str, str] = field(default_factory=dict)  # exact acronym -> key
+    _family: dict[str, str] = field(default_factory=dict)  # key -> family
+    _pattern: re.Pattern[str] | None = None
+    _sites: dict[str, str] = field(default_factory=dict)  # normalised site name -> key
+    _weak: set[str] = field(default_factory=set)  # labels as written that are not safe to match in text
+
+    # ------------------------------------------------------------------ lookup
+
+    def resolve(self, name: str) -> str | None:
+        name = name.strip().strip(",.;:()")
+        if not name:
+            return None
+        name = re.sub(r"^(?:the|The)\s+", "", name)
+        name = re.sub(r"(?:’s|'s)$", "", name)
+        if name in self._acronyms:
+            return self._acronyms[name]
+        m = re.fullmatch(r"([A-Z][A-Z&]{1,9})\s+(?:Trust|NHS Trust|Foundation Trust|CCG)", name)
+        if m and m.group(1) in self._acronyms:
+            return self._acronyms[m.group(1)]
+        key = self._surface.get(" ".join(norm_words(name)))
+        if key:
+            return key
+        site = self._sites.get(" ".join(norm_words(name)))
+        if site:
+            return site
+        return self._match(name)
+
+    def _match(self, name: str) -> str | None:
+        fam = _family_of(name)
+        words = core_words(name)
+        if not words:
+            return None
+        best, best_score = None, 0.0
+        for key, org in self.organisations.items():
+            ofam = self._family.get(key, "")
+            if fam and ofam and fam != ofam and not (fam == "ccg-plural" and ofam == "ccg"):
+                continue
+            for label in [org.name, *org.aliases]:
+                lw = core_words(label)
+                if not lw:
+                    continue
+                if lw == words:
+                    return key
+                score = SequenceMatcher(None, " ".join(words), " ".join(lw)).ratio()
+                if score > best_score:
+                    best, best_score = key, score
+        if best is not None and best_score >= 0.92 and len(" ".join(words)) >= 8:
+            return best
+        return None
+
+    def mentions(self, text: str) -> list[OrgMention]:
+        if self._pattern is None:
+            surfaces = set()
+            for org in self.organisations.values():
+                surfaces.add(org.name)
+                surfaces.update(a for a in org.aliases if a not in self._weak)
+            surfaces |= set(self._acronyms)
+            surfaces = {s for s in surfaces if len(s) >= 2}
+            alts = sorted(surfaces, key=len, reverse=True)
+            self._pattern = re.compile(
+                r"(?<![\w&])(?:" + "|".join(_loose(s) for s in alts) + r")(?![\w&])" if alts else r"(?!x)x")
+        out: list[OrgMention] = []
+        for m in self._pattern.finditer(text):
+            key = self.resolve(m.group(0))
+            if key:
+                out.append(OrgMention(m.start(), m.end(), m.group(0), key))
+        return out
+
+    def area_ccgs(self) -> list[str]:
+        return [k for k, o in self.organisations.items() if o.type == "ClinicalCommissioningGroup"
+                and "out-of-area" not in o.sources]
+
+    def expand_collective(self, phrase: str) -> list[str]:
+        p = phrase.lower()
+        if re.search(r"\bccgs\b|clinical commissioning groups", p):
+            ccgs = self.area_ccgs()
+            m = re.search(r"\b(north|south|east|west)(?:ern)?\b", p)
+            if m and not re.search(r"\b(all|the)\s+(\d+|four|five|six)?\s*ccgs", p):
+                part = [k for k in ccgs if m.group(1) in norm_words(self.organisations[k].name)]
+                return part or ccgs
+            return ccgs
+        if re.search(r"\bthe ccg\b", p):
+            ccgs = self.area_ccgs()
+            return ccgs if len(ccgs) == 1 else []
+        return []
+
+    def ensure(self, name: str, type_hint: str | None = None, source: str = "") -> str:
+        key = self.resolve(name)
+        if key:
+            if source and source not in self.organisations[key].sources:
+                self.organisations[key].sources.append(source)
+            return key
+        name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+        typ = type_hint or _type_of(name, "")
+        key = _key_for(name, typ)
+        if key in self.organisations:
+            key = f"{key}-{len(self.organisations)}"
+        self.organisations[key] = Organisation(key=key, name=name, type=typ, sources=[source] if source else [])
+        self._family[key] = _family_of(name) or "provider"
+        self._surface[" ".join(norm_words(name))] = key
+        self._pattern = None
+        return key
+
+    # ---------------------------------------------------------------- building
+
+    def _add(self, key: str, org: Organisation, family: str, weak: set[str] | None = None) -> None:
+        self.organisations[key] = org
+        self._family[key] = family
+        self._weak |= weak or set()
+        for s in [org.name, *org.aliases]:
+            if s in self._weak:
+                continue
+            if ACRONYM_RE.match(s) and len(s) <= 10:
+                self._acronyms.setdefault(s, key)
+            self._surface.setdefault(" ".join(norm_words(s)), key)
+        self._pattern = None
+
+
+def _loose(surface: str) -> str:
+    """Regex for a surface form allowing any white space and &/and variation."""
+    parts = []
+    for tok in re.split(r"(\s+)", surface):
+        if not tok:
+            continue
+        if tok.isspace():
+            parts.append(r"\s+")
+        elif tok in ("&", "and"):
+            parts.append(r"(?:&|and)")
+        else:
+            parts.append(re.escape(tok))
+    return "".join(parts)
+
+
+def _family_of(name: str) -> str:
+    m = None
+    for m in HEAD_RE.finditer(name):
+        pass
+    if m is None or m.end() < len(name.rstrip()) - 1:
+        return ""
+    return HEAD_INFO[m.group(0)][0]
+
+
+def _type_of(name: str, context: str) -> str:
+    fam_m = None
+    for fam_m in HEAD_RE.finditer(name):
+        pass
+    if fam_m is not None and fam_m.end() >= len(name.rstrip()) - 1:
+        typ = HEAD_INFO[fam_m.group(0)][1]
+        if typ == "NHSTrust" and "Foundation" in name:
+            return "NHSFoundationTrust"
+        return typ
+    if PARTNERSHIP_CUE_RE.search(context):
+        return "Partnership"
+    if VOLUNTARY_CUE_RE.search(context):
+        return "VoluntaryOrganisation"
+    if INDEPENDENT_CUE_RE.search(context) or INDEPENDENT_CUE_RE.search(name) or SITE_HEAD_RE.search(name):
+        return "IndependentProvider"
+    return "VoluntaryOrganisation"
+
+
+def _key_for(name: str, typ: str) -> str:
+    n = name
+    if typ == "ClinicalCommissioningGroup":
+        n = re.sub(r"^NHS\s+", "", n)
+        n = re.sub(r"Clinical Commissioning Groups?", "CCG", n)
+    words = norm_words(n)
+    return slug(" ".join(words))
+
+
+# ---------------------------------------------------------------------- candidates
+
+
+def _trim_leading(tokens: list[str], at_sentence_start: bool, lower_words: set[str]) -> list[str]:
+    while tokens:
+        t = tokens[0]
+        if t in CONNECTORS or t in ("&",):
+            tokens = tokens[1:]
+            continue
+        if t in STOP_LEADING and t not in KEEP_LEADING:
+            tokens = tokens[1:]
+            at_sentence_start = False
+            continue
+        if at_sentence_start and t.lower() in lower_words and t not in KEEP_LEADING and not t.isupper():
+            tokens = tokens[1:]
+            at_sentence_start = False
+            continue
+        break
+    while tokens and tokens[-1] in CONNECTORS:
+        tokens = tokens[:-1]
+    return tokens
+
+
+WALK_CONNECTORS = {"and", "&", "of", "on", "upon", "under"}
+HEAD_TOKENS = {"CCG", "CCGs", "Trust", "Trusts", "Council", "Councils", "Board", "Forum", "Panel"}
+
+
+def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] | None:
+    """The capitalised name that ends at ``end`` (the end of a head), walking back over name tokens.
+
+    The walk stops at a lower-case word, punctuation, another body's head word ("… Council and X
+    County Council"), past an acronym ("CSE Forum" keeps CSE, "UHNM and Burton …" does not), and
+    at a second "and" (names hold at most one)."""
+    head_m = None
+    for head_m in HEAD_RE.finditer(text, max(0, end - 45), end):
+        if head_m.end() == end:
+            break
+    head_start = head_m.start() if head_m is not None and head_m.end() == end else end
+    prefix = text[:head_start]
+    tokens = list(re.finditer(r"[\w’'&\-]+|[^\w\s]", prefix))
+    i = len(tokens) - 1
+    taken: list[re.Match[str]] = []
+    ands = 0
+    while i >= 0:
+        t = tokens[i].group(0)
+        prev_end = taken[-1].start() if taken else head_start
+        if tokens[i].end() < prev_end - 2:
+            break
+        if t in WALK_CONNECTORS:
+            if ands >= 1 and t in ("and", "&"):
+                break
+            nxt = tokens[i - 1].group(0) if i > 0 else ""
+            if t in ("and", "&") and (nxt in HEAD_TOKENS or (ACRONYM_RE.match(nxt) and nxt != "NHS")):
+                break
+            ands += t in ("and", "&")
+            taken.append(tokens[i])
+            i -= 1
+            continue
+        if t[:1].isupper():
+            if t in HEAD_TOKENS and taken:
+                break
+            taken.append(tokens[i])
+            i -= 1
+            if ACRONYM_RE.match(t) and t != "NHS" and len(t) > 1:
+                break
+            continue
+        break
+    taken.reverse()
+    if not taken:
+        return None
+    start_pos = taken[0].start()
+    before = text[:start_pos].rstrip()
+    at_start = not before or before[-1] in ".;:!?\n“\"(" or before.endswith("–")
+    words = _trim_leading([t.group(0) for t in taken], at_start, lower_words)
+    if not words:
+        return None
+    n_dropped = len(taken) - len(words)
+    start = taken[n_dropped].start()
+    return text[start:end], start
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;!?])\s+(?=[A-Z“\"(])", text) if s]
+
+
+def find_candidates(structure: Structure) -> list[_Cand]:
+    texts: list[tuple[str, str]] = []  # (source, text)
+    for sec in structure.sections:
+        for p in sec.paragraphs:
+            texts.append((p.source, p.text))
+    all_text = "\n".join(t for _, t in texts)
+    lower_words = set(re.findall(r"\b[a-z][a-z’'\-]+\b", all_text))
+    cands: list[_Cand] = []
+    for source, text in texts:
+        if source == "recommendations":
+            m = re.match(r"^\d{1,2}\.?\s+(.+?)\s+(?:should|must)\b", text)
+            if m:
+                for name in split_bodies(m.group(1)):
+                    cands.append(_Cand(name=name, family=_family_of(name) or "heading", type=_type_of(name, ""),
+                                       source="recommendations"))
+                continue
+        cands.extend(_candidates_in(text, source, lower_words))
+    return cands
+
+
+def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]:
+    out: list[_Cand] = []
+    for m in HEAD_RE.finditer(text):
+        head = m.group(0)
+        # the head must end the name: skip "Trust" in "Trust board" is fine, but skip heads followed by
+        # another head word of a longer head (handled by alternation order)
+        found = _name_before(text, m.end(), lower_words)
+        if not found:
+            continue
+        name, start = found
+        if name.startswith("Public Health"):
+            continue
+        fam, typ = HEAD_INFO[head]
+        if len(core_words(name)) == 0 and not re.search(r"[A-Z]{2,}", name.replace("CCG", "").replace("NHS", "")):
+            continue
+        if typ == "NHSTrust" and "Foundation" in name:
+            typ = "NHSFoundationTrust"
+        before = text[max(0, start - 40): start]
+        geographic = bool(GEOGRAPHIC_BEFORE_RE.search(before))
+        acr = ACRONYM_DEF_RE.match(text, m.end())
+        out.append(_Cand(name=name, family=fam, type=typ, source=source, geographic=geographic,
+                         acronym=acr.group("acr") if acr else None))
+    # public health teams of councils
+    for m in re.finditer(r"\bPublic Health(?:,\s*|\s+(?:in|at|within|team (?:in|at|of))\s+(?:the\s+)?)"
+                         r"(?P<council>[A-Z][\w’'\- ]*?(?:Council|[A-Z]{2,}))(?![\w])", text):
+        out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
+    for m in re.finditer(r"\b(?P<council>[A-Z][\w\-]+(?: [A-Z][\w\-]+)*) Public Health\b(?! England)", text):
+        if m.group("council") not in STOP_LEADING:
+            out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
+    for m in re.finditer(r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])", text):
+        out.append(_Cand(name="Public Health", family="public-health", type="LocalAuthority", source=source))
+    # lexicon
+    for canonical, typ, aliases in NATIONAL:
+        for s in [canonical, *aliases]:
+            for mm in re.finditer(r"(?<![\w-])" + _loose(s) + r"(?![\w-])", text):
+                if s == "NHS England" and text[mm.end(): mm.end() + 10].lower().startswith(" area team"):
+                    continue
+                out.append(_Cand(name=mm.group(0), family="national:" + canonical, type=typ, source=source))
+    for canonical, aliases in PARTNERSHIPS:
+        for s in [canonical, *aliases]:
+            flags = 0 if ACRONYM_RE.match(s) else re.I
+            for mm in re.finditer(r"(?<![\w-])" + _loose(s) + r"(?![\w-])", text, flags):
+                out.append(_Cand(name=mm.group(0), family="partnership:" + canonical, type="Partnership",
+                                 source=source))
+    # role objects
+    for m in ROLE_OBJECT_RE.finditer(text):
+        name = m.group("name").strip()
+        head = HEAD_RE.search(name)
+        if head:
+            name = name[: head.end()]
+        name = re.sub(r"\s+(?:and|&|of|for|on)$", "", name)
+        name = re.sub(r"^(?:The)\s+", "", name)
+        if not name or name in STOP_LEADING or len(name) < 2:
+            continue
+        acr = ACRONYM_DEF_RE.match(text, m.end("name"))
+        out.append(_Cand(name=name, family="role", type=_type_of(name, m.group(0)), source=source,
+                         acronym=acr.group("acr") if acr else None))
+    # acronym definitions after any capitalised name: "British Pregnancy Advisory Service (BPAS)"
+    for m in re.finditer(r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on)){1,8})"
+                         r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\)", text):
+        name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
+        acr = m.group("acr")
+        if _acronym_fits(acr, name):
+            out.append(_Cand(name=name, family="acronym-def", type=_type_of(name, ""), source=source, acronym=acr))
+    return out
+
+
+def _acronym_fits(acr: str, name: str) -> bool:
+    letters = re.sub(r"[^A-Z]", "", acr.upper())
+    if len(letters) < 2:
+        return False
+    words = [w for w in re.split(r"[\s\-]+", name.replace("&", " ")) if w]
+    caps = "".join(w[0].upper() for w in words if w[:1].isupper())
+    it = iter(caps)
+    return all(ch in it for ch in letters) and letters[0] == caps[:1]
+
+
+def split_bodies(text: str) -> list[str]:
+    """Split a recommendation heading's list of bodies: commas, "and"; names containing "and"
+    ("Stafford and Surrounds CCG") stay whole because a part without a head word is joined to the
+    next part when together they end in a head."""
+    text = re.sub(r"\s+", " ", text).strip()
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:[A-Z]|the\b))", text) if p.strip()]
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        p = parts[i]
+        if not _family_of(p) and i + 1 < len(parts) and not _is_known_shape(p):
+            nxt = parts[i + 1]
+            joined = f"{p} and {nxt}"
+            if _family_of(nxt) and len(core_words(nxt)) <= 2 and not _family_of(p):
+                # "Stafford and Surrounds CCG": the first part alone is not a body
+                out.append(joined)
+                i += 2
+                continue
+        out.append(p)
+        i += 1
+    return out
+
+
+def _is_known_shape(part: str) -> bool:
+    if ACRONYM_RE.match(part):
+        return True
+    if any(part.lower() == c.lower() for c, _, _ in NATIONAL):
+        return True
+    return len(core_words(part)) >= 3
+
+
+# ---------------------------------------------------------------------- resolution
+
+
+def build_org_index(structure: Structure) -> OrgIndex:
+    """Find and resolve every organisation of a report."""
+    index = OrgIndex(area=structure.meta.area)
+    cands = find_candidates(structure)
+    headed = [c for c in cands if c.family in ("ccg", "trust", "council", "board", "gp")]
+    clusters: list[dict] = []  # {"family", "names": {name: count}, "type", "sources", "acronyms", "geo_only"}
+
+    def find_cluster(name: str, family: str) -> dict | None:
+        words = core_words(name)
+        nw = norm_words(name)
+        for cl in clusters:
+            if cl["family"] != family:
+                continue
+            for other in cl["names"]:
+                ow = core_words(other)
+                if " ".join(norm_words(other)) == " ".join(nw) or (words and ow == words):
+                    return cl
+        best, best_score = None, 0.0
+        for cl in clusters:
+            if cl["family"] != family:
+                continue
+            for other in cl["names"]:
+                ow = core_words(other)
+                if not words or not ow:
+                    continue
+                short, long_ = (words, ow) if len(words) <= len(ow) else (ow, words)
+                if short[0] == long_[0] and is_subsequence(short, long_):
+                    extra = [w for w in long_ if w not in short]
+                    if len(short) >= 2 or all(w in SOFT_WORDS for w in extra):
+                        if not _conflicts(short, long_, cl, clusters, family):
+                            return cl
+                s = SequenceMatcher(None, " ".join(words), " ".join(ow)).ratio()
+                if s > best_score:
+                    best, best_score = cl, s
+        if best is not None and best_score >= 0.9 and len(" ".join(words)) >= 8:
+            return best
+        return None
+
+    # 1. names with heads, longest first so that short forms join full ones
+    deferred: list[_Cand] = []
+    for c in sorted(headed, key=lambda c: -len(core_words(c.name))):
+        if c.family == "ccg" and re.match(r"^(?:All|The|the|Both|Four|Five|Six|\d+)\b", c.name):
+            continue
+        if re.fullmatch(r"[A-Z][A-Z&]{1,9}\s+(?:NHS\s+)?(?:Foundation\s+)?(?:Trust|CCG|Council)", c.name):
+            deferred.append(c)  # "SSSFT Trust": resolved through the acronym once acronyms are known
+            continue
+        cl = find_cluster(c.name, c.family)
+        if cl is None:
+            cl = {"family": c.family, "names": {}, "types": [], "sources": [], "acronyms": set(), "geo": [],
+                  "plain": set()}
+            clusters.append(cl)
+        cl["names"][c.name] = cl["names"].get(c.name, 0) + 1
+        cl["types"].append(c.type)
+        cl["sources"].append(c.source)
+        cl["geo"].append(c.geographic)
+        if c.acronym:
+            cl["acronyms"].add(c.acronym)
+
+    # plural CCG phrases: "Stoke and North Staffordshire CCGs" distribute over the conjuncts
+    plural_aliases: list[tuple[str, dict]] = []
+    for c in cands:
+        if c.family != "ccg-plural":
+            continue
+        body = re.sub(r"\s*(?:CCGs|Clinical Commissioning Groups)$", "", c.name)
+        conj = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", body) if p.strip()]
+        if len(conj) < 2:
+            continue
+        known = [find_cluster(f"{p} CCG", "ccg") for p in conj]
+        if not any(known):
+            continue
+        for p, cl in zip(conj, known, strict=True):
+            if cl is None:
+                cl = {"family": "ccg", "names": {f"{p} CCG": 1}, "types": ["ClinicalCommissioningGroup"],
+                      "sources": [c.source], "acronyms": set(), "geo": [False], "plain": set()}
+                clusters.append(cl)
+                cl["weak"] = {p}  # the conjunct as written ("Stoke"): a label, not a mention pattern
+            plural_aliases.append((p, cl))
+
+    # 2. acronym definitions and headless names (headings, role objects) join a cluster whose core
+    #    words they share, else become bodies of their own (role objects and headings only)
+    def attach_plain(name: str, c: _Cand) -> dict | None:
+        """A name without a head of its own joins the one cluster whose names share its words."""
+        words = core_words(name)
+        fam = _family_of(name)
+        if not words:
+            return None
+        hits = []
+        for cl in clusters:
+            if fam and cl["family"] != fam:
+                continue
+            for other in cl["names"]:
+                ow = core_words(other)
+                if ow == words or (ow and len(words) >= 2 and words[0] == ow[0] and is_subsequence(words, ow)
+                                   and len(words) >= len(ow) - 1):
+                    hits.append(cl)
+                    break
+        return hits[0] if len(hits) == 1 else None
+
+    for c in cands:
+        if c.family not in ("heading", "role", "acronym-def"):
+            continue
+        if c.family == "heading" and _family_of(c.name):
+            continue
+        cl = attach_plain(c.name, c)
+        if cl is not None:
+            cl["plain"].add(c.name)
+            if c.acronym:
+                cl["acronyms"].add(c.acronym)
+            cl["sources"].append(c.source)
+            cl["geo"].append(False)
+
+    # 3. acronyms defined after headed names
+    acr_to_cluster: dict[str, dict] = {}
+    for cl in clusters:
+        for a in cl["acronyms"]:
+            acr_to_cluster.setdefault(a, cl)
+
+    for c in deferred:
+        acr = c.name.split()[0]
+        cl = acr_to_cluster.get(acr)
+        if cl is not None:
+            cl["plain"].add(c.name)
+            cl["sources"].append(c.source)
+            cl["geo"].append(False)
+        else:
+            cl = {"family": c.family, "names": {c.name: 1}, "types": [c.type], "sources": [c.source],
+                  "acronyms": {acr}, "geo": [c.geographic], "plain": set()}
+            clusters.append(cl)
+            acr_to_cluster[acr] = cl
+
+    # 4. national bodies and partnerships
+    lexicon: dict[str, dict] = {}
+    for c in cands:
+        if c.family.startswith(("national:", "partnership:")):
+            canonical = c.family.split(":", 1)[1]
+            cl = lexicon.get(canonical)
+            if cl is None:
+                cl = {"family": c.family, "names": {canonical: 0}, "types": [c.type], "sources": [], "acronyms": set(),
+                      "geo": [], "plain": set()}
+                lexicon[canonical] = cl
+            cl["plain"].add(c.name)
+            cl["sources"].append(c.source)
+            cl["geo"].append(False)
+    # a local board ("Staffordshire Safeguarding Children Board") absorbs the generic one
+    for generic, head in GENERIC_PARTNERSHIP_HEADS.items():
+        if generic not in lexicon:
+            continue
+        local = [cl for cl in clusters if any(n.endswith(head) and n != generic for n in cl["names"])]
+        if len(local) == 1:
+            local[0]["plain"] |= lexicon[generic]["plain"]
+            local[0]["sources"] += lexicon[generic]["sources"]
+            local[0]["geo"] += lexicon[generic]["geo"]
+            del lexicon[generic]
+        else:
+            for cl in list(clusters):
+                if any(n == generic or n.lower() == generic.lower() for n in cl["names"]):
+                    lexicon[generic]["plain"] |= set(cl["names"])
+                    clusters.remove(cl)
+    # headed board names that are just the generic lexicon entry
+    for cl in list(clusters):
+        for canonical, lcl in lexicon.items():
+            if any(" ".join(norm_words(n)) == " ".join(norm_words(canonical)) for n in cl["names"]):
+                lcl["plain"] |= set(cl["names"])
+                lcl["sources"] += cl["sources"]
+                if cl in clusters:
+                    clusters.remove(cl)
+    clusters.extend(lexicon.values())
+
+    # 5. role objects and headings that matched nothing: bodies of their own
+    for c in cands:
+        if c.family not in ("role", "heading"):
+            continue
+        if c.family == "heading" and _family_of(c.name):
+            continue
+        name = c.name
+        if any(name in cl["plain"] or name in cl["names"] for cl in clusters):
+            continue
+        if _resolve_in_clusters(name, clusters, acr_to_cluster):
+            continue
+        if not _plausible_body(name, c):
+            continue
+        cl = {"family": "provider", "names": {name: 1}, "types": [c.type], "sources": [c.source],
+              "acronyms": {c.acronym} if c.acronym else set(), "geo": [False], "plain": set()}
+        clusters.append(cl)
+        if c.acronym:
+            acr_to_cluster.setdefault(c.acronym, cl)
+
+    # 6. public health teams
+    councils = [cl for cl in clusters if cl["family"] == "council"]
+    ph_clusters: dict[int, dict] = {}
+    for c in cands:
+        if c.family != "public-health":
+            continue
+        m = re.search(r"Public Health(?:,\s*|\s+(?:in|at|within|team (?:in|at|of))\s+(?:the\s+)?)(?P<c>.+)$", c.name)
+        council_name = m.group("c") if m else re.sub(r"\s*Public Health$", "", c.name)
+        target = None
+        if council_name and council_name != "Public Health":
+            target = _resolve_in_clusters(council_name, councils, acr_to_cluster)
+            if target is None:
+                for cl in councils:
+                    if any(is_subsequence(core_words(council_name), core_words(n)) and core_words(council_name)
+                           for n in cl["names"]):
+                        target = cl
+                        break
+        if target is None:
+            target = _area_council(councils, structure.meta.area)
+        if target is None:
+            continue
+        ph = ph_clusters.get(id(target))
+        if ph is None:
+            ph = {"family": "public-health", "names": {}, "types": ["LocalAuthority"], "sources": [],
+                  "acronyms": set(), "geo": [], "plain": set(), "parent": target}
+            ph_clusters[id(target)] = ph
+        ph["plain"].add(c.name)
+        ph["sources"].append(c.source)
+        ph["geo"].append(False)
+    clusters.extend(ph_clusters.values())
+
+    # 7. sites: hospitals named beside their trust belong to it
+    _attach_sites(structure, clusters, acr_to_cluster)
+
+    # 8. materialise
+    for cl in clusters:
+        if cl.get("drop"):
+            continue
+        sources = [s for s, g in zip(cl["sources"], cl["geo"], strict=False) if not g] if cl["geo"] else cl["sources"]
+        if not sources and cl["family"] not in ("ccg",):
+            continue
+        names = dict(cl["names"])
+        if cl["family"] == "public-health":
+            parent = cl["parent"]
+            pname = _canonical(parent)
+            canonical = f"Public Health, {pname}"
+        else:
+            canonical = _canonical(cl) if names else sorted(cl["plain"], key=len)[-1]
+        typ = _cluster_type(cl)
+        key = _key_for(canonical, typ)
+        if cl["family"].startswith(("national:", "partnership:")):
+            key = slug(canonical)
+        if key in index.organisations:
+            org = index.organisations[key]
+            org.aliases |= set(names) | cl["plain"] | cl["acronyms"]
+            continue
+        aliases = (set(names) | cl["plain"] | cl["acronyms"]) - {canonical}
+        aliases |= cl.get("weak", set())
+        org = Organisation(key=key, name=canonical, type=typ, aliases=aliases,
+                           sources=sorted(set(sources), key=str), sites=set(cl.get("sites", set())))
+        if cl["family"] == "public-health":
+            org.parent = _key_for(_canonical(cl["parent"]), "LocalAuthority")
+        index._add(key, org, cl["family"].split(":")[0], weak=cl.get("weak", set()))
+    for key, org in index.organisations.items():
+        for site in org.sites:
+            index._sites.setdefault(" ".join(norm_words(site)), key)
+    return index
+
+
+def _canonical(cl: dict) -> str:
+    names = cl["names"]
+    if not names:
+        return sorted(cl["plain"], key=len)[-1]
+    if cl["family"].startswith(("national:", "partnership:")):
+        return next(iter(names))
+
+    def score(n: str) -> tuple[int, int, int, int]:
+        has_head = 1 if _family_of(n) else 0
+        typo_penalty = 0
+        return (has_head, len(core_words(n)) + len(norm_words(n)), names[n], -typo_penalty)
+
+    return max(names, key=score)
+
+
+def _cluster_type(cl: dict) -> str:
+    types = cl["types"]
+    if not types:
+        return "Organisation"
+    if "NHSFoundationTrust" in types:
+        return "NHSFoundationTrust"
+    order = ["ClinicalCommissioningGroup", "NHSTrust", "LocalAuthority", "NationalBody", "Partnership",
+             "GPPractice", "IndependentProvider", "VoluntaryOrganisation"]
+    counts = {t: types.count(t) for t in set(types)}
+    return max(counts, key=lambda t: (counts[t], -order.index(t) if t in order else -99))
+
+
+def _resolve_in_clusters(name: str, clusters: list[dict], acronyms: dict[str, dict]) -> dict | None:
+    """The one cluster a name belongs to (same family when the name has a head), else None."""
+    name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+    if name in acronyms:
+        return acronyms[name]
+    fam = _family_of(name)
+    nw = " ".join(norm_words(name))
+    words = core_words(name)
+    hits: list[dict] = []
+    for cl in clusters:
+        if fam and cl["family"] != fam:
+            continue
+        for other in list(cl["names"]) + list(cl["plain"]) + list(cl["acronyms"]):
+            if " ".join(norm_words(other)) == nw:
+                return cl
+            ow = core_words(other)
+            if words and ow and ow == words and cl not in hits:
+                hits.append(cl)
+    return hits[0] if len(hits) == 1 else None
+
+
+def _conflicts(short: list[str], long_: list[str], cl: dict, clusters: list[dict], family: str) -> bool:
+    """A short form is ambiguous when it is a subsequence of names in two different clusters."""
+    hits = 0
+    for other_cl in clusters:
+        if other_cl["family"] != family:
+            continue
+        if any(is_subsequence(short, core_words(n)) and core_words(n)[:1] == short[:1] for n in other_cl["names"]):
+            hits += 1
+    return hits > 1
+
+
+def _plausible_body(name: str, c: _Cand) -> bool:
+    words = name.split()
+    if not words or len(words) > 8:
+        return False
+    if all(w.lower() in {"health", "services", "service", "team", "teams", "the", "and", "of"} for w in words):
+        return False
+    # service and team words are not bodies: "Family Nurse Partnership", "Health Visiting"
+    if not core_words(name) and not ACRONYM_RE.match(name):
+        return False
+    if name.upper() == name and name in HEAD_TOKENS | {"NHS", "CCG", "CCGs"}:
+        return False
+    if re.search(r"\b(?:Services|Team|Teams|Programme|Pathway|Nurse|Nurses|Nursing|Visiting|Visitors?|Unit|"
+                 r"Clinic|Health Assessments?|CAMHS|Tier|Tiers|Policy|Plan|Strategy|Protocol|Guidance|Act|"
+                 r"Mental Health|Health Visit\w*|School|Midwi\w*|Maternity|Immunisation|Screening)\b", name):
+        return False
+    if re.fullmatch(r"[A-Z]{2,6}", name) and c.family == "heading":
+        return True
+    if c.family == "role":
+        return True
+    return c.family == "heading" and len(words) >= 2
+
+
+def _area_council(councils: list[dict], area: str | None) -> dict | None:
+    if not councils:
+        return None
+    if area:
+        aw = core_words(area)
+        for cl in councils:
+            for n in cl["names"]:
+                if core_words(n) == aw:
+                    return cl
+    return councils[0] if len(councils) == 1 else None
+
+
+SITE_RE = re.compile(r"(?P<site>(?:[A-Z][\w’'\-]*\s+){1,5}(?:Hospital|Infirmary|Unit|Centre))\b")
+
+
+def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str, dict]) -> None:
+    """A hospital site named next to a trust (or with the trust's acronym in brackets, or after a
+    possessive of the trust) belongs to that trust; such a site is never an organisation."""
+    name_to_cluster: list[tuple[str, dict]] = []
+    for cl in clusters:
+        if cl["family"] in ("trust",):
+            for n in list(cl["names"]) + list(cl["plain"]) + list(cl["acronyms"]):
+                name_to_cluster.append((n, cl))
+    if not name_to_cluster:
+        return
+    for p in structure.paragraphs:
+        for m in SITE_RE.finditer(p.text):
+            site = re.sub(r"^(?:The|At|At the|In|the)\s+", "", m.group("site").strip())
+            window_before = p.text[max(0, m.start() - 60): m.start()]
+            window_after = p.text[m.end(): m.end() + 70]
+            owner = None
+            for n, cl in sorted(name_to_cluster, key=lambda x: -len(x[0])):
+                if not n:
+                    continue
+                pat = r"(?<![\w])" + re.escape(n) + r"(?![\w])"
+                if re.search(pat + r"(?:’s|'s)?\s*$", window_before) or re.match(
+                        r"^\s*(?:\(|,\s*(?:[A-Z][\w]+,\s*)?)\s*" + re.escape(n) + r"\b", window_after) or re.search(
+                        pat + r"\)?(?:’s|'s)?\s+(?:at\s+)?$", window_before):
+                    owner = cl
+                    break
+            if owner is not None and not any(site in c["names"] for c in clusters if c is not owner):
+                owner.setdefault("sites", set()).add(site)
+    for cl in clusters:
+        for site in cl.get("sites", set()):
+            # drop any headless provider cluster that is really this site
+            for other in clusters:
+                if other is not cl and other["family"] == "provider" and site in other["names"]:
+                    other["drop"] = True

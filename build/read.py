@@ -1,0 +1,322 @@
+"""Reading: bytes on disk -> ``Document`` with normalised text (one paragraph per line).
+
+Plain text (including text extracted from PDFs: wrapped lines, blank lines inside paragraphs,
+running headers and footers, page-break debris) and Markdown are handled here. PDF, HTML and
+.docx are turned into text by ``readers`` and then go through the same normalisation.
+
+The normalised text has one block per line: a heading, a paragraph (wrapped lines joined), a
+bullet item or a front-matter line ("Date of review: ..."). Nothing is dropped except markup and
+page furniture (running headers/footers, page numbers, horizontal rules).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from .errors import ReportError
+from .model import Document
+
+TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+MAX_BYTES = 40 * 1024 * 1024  # a CLAS report is well under 1 MB of text; PDFs a few MB
+
+# Standard CLAS template headings. Used to recognise headings in text without markup.
+HEADING_RE = re.compile(
+    r"^(?:summary of (?:the )?review|about (?:the|this) review|how we carried out (?:the|this) review"
+    r"|context of (?:the|this) review|the report|what people told us|the child['’`]?s journey"
+    r"|(?:\d\.?\s+)?(?:early help|children in need|child protection|looked[ -]after children)"
+    r"|management|(?:5\.\d\.?\s+)?(?:leadership (?:and|&) management|governance|training and supervision)"
+    r"|recommendations|next steps|contents)\s*:?$",
+    re.IGNORECASE,
+)
+
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t"), " ")
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+PAGE_NUMBER_RE = re.compile(r"(?:^|\s)(?:page\s+\d+\s+of\s+\d+|page\s+\d+|\d+\s+of\s+\d+)\s*$", re.IGNORECASE)
+BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣∙·o\-–*]|\d+\)|[a-z]\))\s+")
+PARA_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S)")
+GROUP_HEADING_RE = re.compile(r"^\s*\d{1,2}\.\s+\S")
+TERMINAL_RE = re.compile(r"[.:;?!)\]”\"’'*]\s*$")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), else cp1252 without loss (undefined bytes kept as latin-1)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReportError(source, "not valid UTF-16 text") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    out = []
+    for byte in data:  # cp1252, falling back to latin-1 for its five undefined bytes
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(byte))
+    return "".join(out)
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return control > max(8, len(head) // 50)
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return TEXT_SUFFIXES[suffix]
+    if suffix == ".pdf":
+        return "pdf"
+    if suffix in (".html", ".htm", ".xhtml"):
+        return "html"
+    if suffix == ".docx":
+        return "docx"
+    return "text"
+
+
+def read_file(path: Path | str) -> Document:
+    """Read a report file of any supported format into a normalised ``Document``."""
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        raise ReportError(source, "no such file")
+    if path.is_dir():
+        raise ReportError(source, "is a directory, not a report file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReportError(source, "empty file")
+    if size > MAX_BYTES:
+        raise ReportError(source, f"file is {size / 1048576:.0f} MB; reports over {MAX_BYTES // 1048576} MB are refused")
+    fmt = detect_format(path)
+    data = path.read_bytes()
+    if fmt in ("pdf", "html", "docx"):
+        from . import readers
+
+        raw, warnings = readers.extract(path, data, fmt)
+        text_fmt = "markdown" if fmt in ("html", "docx") else "text"
+        text = normalise(raw, text_fmt)
+        doc = Document(source=source, text=text, format=fmt, sha256=sha256_bytes(data), warnings=warnings)
+    else:
+        if looks_binary(data):
+            raise ReportError(source, "binary data, not a text report (supported: .txt .md .pdf .html .docx)")
+        doc = read_text(decode(data, source), source=source, fmt=fmt, sha256=sha256_bytes(data))
+    if not doc.text.strip():
+        raise ReportError(source, "no text found")
+    return doc
+
+
+def read_text(raw: str, source: str = "<text>", fmt: str = "text", sha256: str | None = None) -> Document:
+    if fmt == "text" and _looks_markdown(raw):
+        fmt = "markdown"
+    text = normalise(raw, fmt)
+    return Document(source=source, text=text, format=fmt,
+                    sha256=sha256 or sha256_bytes(raw.encode("utf-8")))
+
+
+def _looks_markdown(raw: str) -> bool:
+    sample = raw[:20000]
+    return bool(re.search(r"^#{1,4} \S", sample, re.M)) or sample.count("**") >= 4 or "<b>" in sample
+
+
+# ---------------------------------------------------------------------------- normalisation
+
+
+def clean_chars(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    for lig, rep in LIGATURES.items():
+        text = text.replace(lig, rep)
+    text = text.translate(SPACES).translate(ZERO_WIDTH)
+    text = re.sub(r"(?<=\s)&(?=[A-Z])", "& ", text)  # "&Shropshire" -> "& Shropshire"
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
+
+
+def strip_markdown(line: str) -> str:
+    """Remove inline Markdown/HTML markup from one line, keep its words."""
+    line = re.sub(r"<sup>\s*(st|nd|rd|th)\s*</sup>", r"\1", line, flags=re.I)
+    line = re.sub(r"</?(?:b|strong|i|em|u|sup|sub|span|br|p|div)[^>]*>", "", line, flags=re.I)
+    line = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", line)
+    line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)
+    line = re.sub(r"\*\*|__", "", line)
+    line = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", line)
+    line = re.sub(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)", r"\1", line)
+    line = line.replace("\\", "") if "\\" in line and re.search(r"\\[\\`*_{}\[\]()#+\-.!]", line) else line
+    line = line.replace("`", "")
+    return line
+
+
+def normalise(raw: str, fmt: str = "text") -> str:
+    """Normalise report text to one block per line (see module docstring)."""
+    text = clean_chars(raw)
+    lines = text.split("\n")
+    if fmt == "markdown":
+        blocks = _markdown_blocks(lines)
+    else:
+        blocks = _text_blocks(_drop_page_furniture(lines))
+    out = []
+    for b in blocks:
+        b = re.sub(r"[ ]{2,}", " ", b).strip()
+        if b and not re.fullmatch(r"[-–—_=*•\s]+", b):
+            out.append(b)
+    return "\n".join(out) + "\n"
+
+
+def _markdown_blocks(lines: list[str]) -> list[str]:
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append(" ".join(s.strip() for s in current))
+            current.clear()
+
+    for line in lines:
+        if line.strip() == "\f":
+            continue
+        stripped = line.strip()
+        if not stripped or re.fullmatch(r"(?:-{3,}|\*{3,}|_{3,})", stripped):
+            flush()
+            continue
+        m = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if m:
+            flush()
+            blocks.append(strip_markdown(m.group(1)))
+            continue
+        if "\t" in line or re.match(r"^\s*<b>", line):  # front-matter table rows / tab-separated rows
+            flush()
+            blocks.append(strip_markdown(line.replace("\t", "  ")))
+            continue
+        body = strip_markdown(line)
+        bullet = re.match(r"^\s*(?:[-*+•]|\d+\))\s+(.*)$", body)
+        numbered = re.match(r"^\s*\d+(?:\.\d+)*\.?\s+\S", body)
+        if bullet:
+            flush()
+            item = bullet.group(1).strip()
+            if item:
+                current.append(item)
+            continue
+        if numbered or HEADING_RE.match(body.strip()):
+            flush()
+        current.append(body)
+    flush()
+    return blocks
+
+
+def _drop_page_furniture(lines: list[str]) -> list[str]:
+    """Remove running headers/footers and page numbers of PDF-extracted text.
+
+    A page number line ("Page 12 of 31", "12") is furniture. A line is a running header/footer when
+    the same text recurs on several pages next to page breaks (within three lines of a page number
+    line or a form feed). Nothing else is removed.
+    """
+    n = len(lines)
+    stripped = [ln.strip() for ln in lines]
+    breaks = [i for i, s in enumerate(stripped) if s == "\f" or (s and PAGE_NUMBER_RE.search(s) and len(s) < 140
+                                                                  and _is_page_line(s))]
+    near: dict[str, int] = {}
+    for i in breaks:
+        for j in range(max(0, i - 3), min(n, i + 4)):
+            s = stripped[j]
+            if s and j not in breaks:
+                near[s] = near.get(s, 0) + 1
+    running = {s for s, c in near.items() if c >= 2 and len(s) < 160 and not PARA_NUMBER_RE.match(s)}
+    drop = set(breaks)
+    for i, s in enumerate(stripped):
+        if s in running:
+            drop.add(i)
+    # a page-number line may carry the running header before it: "Review of ... in X   Page 3 of 9"
+    return [("" if i in drop else ln) if not (i in drop and stripped[i] == "\f") else "" for i, ln in enumerate(lines)]
+
+
+def _is_page_line(s: str) -> bool:
+    if re.fullmatch(r"(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?", s, re.I):
+        return True
+    return bool(re.search(r"\bpage\s+\d+\s+of\s+\d+\s*$", s, re.I))
+
+
+def _text_blocks(lines: list[str]) -> list[str]:
+    """Join wrapped lines of PDF-extracted text into paragraphs.
+
+    A line starts a new block when it is a heading, a bullet, a front-matter ``Label: value`` row,
+    or a paragraph number ("1.5 Pregnant ...", even with a leading space left by a page break), unless
+    the text so far leaves a parenthesis open or ends mid-marker (a wrapped "(Recommendations" /
+    "1.3 and 6.2)" tail is a continuation, never a paragraph). Otherwise a line continues the current
+    block when the block does not end a sentence, or when the line starts in lower case; blank lines
+    (which PDF extraction scatters inside paragraphs) only end a block that ends a sentence.
+    """
+    blocks: list[str] = []
+    current: list[str] = []
+    blank_before = False
+    prev_len = 0
+    lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 20)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 80
+
+    def flush() -> None:
+        if current:
+            blocks.append(" ".join(current))
+            current.clear()
+
+    for raw in lines:
+        s = raw.strip()
+        if not s:
+            blank_before = True
+            continue
+        s = re.sub(r"\s+", " ", s)
+        joined = " ".join(current)
+        open_paren = joined.count("(") > joined.count(")")
+        ends_mid_marker = bool(re.search(r"\b(?:recommendations?|and|,)\s*$", joined, re.I))
+        is_number = bool(PARA_NUMBER_RE.match(s)) or bool(GROUP_HEADING_RE.match(s))
+        is_heading = bool(HEADING_RE.match(s))
+        is_bullet = bool(BULLET_RE.match(s)) and not is_number
+        is_field = bool(re.match(r"^[A-Z][\w()' ]{2,60}:\s+\S", s)) and (not current or blank_before)
+        short_prev = prev_len < 0.7 * width
+        if current and (open_paren or ends_mid_marker) and not is_heading and not _number_follows(s, joined):
+            current.append(s)
+        elif is_heading or is_number or is_bullet or is_field:
+            flush()
+            current.append(BULLET_RE.sub("", s, count=1) if is_bullet else s)
+        elif not current:
+            current.append(s)
+        elif s[0].islower() or s[0] in ",;)–-":
+            current.append(s)
+        elif not TERMINAL_RE.search(joined) and not short_prev:
+            current.append(s)
+        elif blank_before or short_prev or raw[:1].isspace():
+            flush()
+            current.append(s)
+        else:
+            current.append(s)
+        blank_before = False
+        prev_len = len(s)
+        if is_heading:
+            flush()
+    flush()
+    return blocks
+
+
+def _number_follows(s: str, joined: str) -> bool:
+    """A numbered line after an open parenthesis is a new paragraph only if the parenthesis is not a
+    citation marker still being written ("(Recommendations" + "1.3 and 6.2)")."""
+    tail = joined[joined.rfind("(") :] if "(" in joined else ""
+    if re.search(r"recommendation", tail, re.I):
+        return False
+    return bool(PARA_NUMBER_RE.match(s)) and bool(re.match(r"^\s*\d+(?:\.\d+)+\s+[A-Z]", s)) and len(tail) > 200
+
+
+def _starts_sentence(s: str) -> bool:
+    return bool(re.match(r"^[A-Z“\"‘'(]", s))

@@ -1,0 +1,66 @@
+"""Recommendations: the recommendations section -> groups (with the bodies that should act) and items.
+
+A group heading is a numbered line that ends in "should:", "should ensure:", "should ensure that:"…
+("1. Stockport CCG and Stockport NHS Foundation Trust should ensure:"). Items are numbered within the
+group ("1.1 …", "- 1.14 …", "4.3 that …"). Text that follows an item without a number (a wrapped
+line, a second sentence) belongs to that item.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Recommendation, RecommendationGroup
+
+HEADING_RE = re.compile(
+    r"^(?P<num>\d{1,2})\.?\s+(?P<bodies>.+?)\s+(?:should|must|are (?:asked|required) to)\b(?P<tail>[^.]*?):?\s*$",
+    re.IGNORECASE | re.S,
+)
+ITEM_RE = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<text>.*)$", re.S)
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_recommendations(lines: list[str]) -> tuple[list[RecommendationGroup], list[Recommendation], list[str]]:
+    """Parse the recommendations section's lines. Returns (groups, recommendations, warnings)."""
+    groups: list[RecommendationGroup] = []
+    recs: list[Recommendation] = []
+    warnings: list[str] = []
+    group: RecommendationGroup | None = None
+    last: Recommendation | None = None
+    for raw in lines:
+        line = fold(raw)
+        if not line:
+            continue
+        h = HEADING_RE.match(line)
+        if h and not ITEM_RE.match(line):
+            group = RecommendationGroup(number=h.group("num"), heading=line,
+                                        bodies=[h.group("bodies").strip()])
+            groups.append(group)
+            last = None
+            continue
+        item = ITEM_RE.match(line)
+        if item:
+            num = item.group("num")
+            if group is None or num.split(".")[0] != group.number:
+                # an item whose number does not belong to the open group: make an implicit group
+                gnum = num.split(".")[0]
+                group = next((g for g in groups if g.number == gnum), None)
+                if group is None:
+                    group = RecommendationGroup(number=gnum, heading="", bodies=[])
+                    groups.append(group)
+                    warnings.append(f"recommendation {num} has no group heading naming who should act")
+            if any(r.number == num for r in recs):
+                warnings.append(f"recommendation {num} appears twice; both texts kept under one number")
+                prev = next(r for r in recs if r.number == num)
+                prev.text = fold(prev.text + " " + item.group("text"))
+                last = prev
+                continue
+            last = Recommendation(number=num, text=fold(item.group("text")), group=group.number)
+            recs.append(last)
+            continue
+        if last is not None and not re.match(r"^(?:an action plan|please submit)", line, re.I):
+            last.text = fold(last.text + " " + line)
+    return groups, recs, warnings

@@ -1,0 +1,402 @@
+"""Assemble RDF from extractions: one named graph per report, plus the ontology graph.
+
+    key, g = extraction_to_graph(ex)          # one report
+    ds = build_dataset([ex1, ex2])            # a Dataset: a named graph per report + ontology
+    write_dataset(ds, Path("out.trig"))       # format from the extension; .ttl/.nt flatten
+
+IRIs are deterministic (graph/vocab.py): building twice gives the same triples, no blank nodes.
+Every extracted statement points to the finding or section it came from (prov:wasDerivedFrom).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from ..build.model import Extraction
+from . import vocab
+from .vocab import slug
+
+CLAS = Namespace(vocab.CLAS)
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+SECTION_TITLES = {
+    "front-matter": "Front matter", "summary": "Summary of the review", "about": "About the review",
+    "method": "How we carried out the review", "context": "Context of the review", "report": "The report",
+    "people": "What people told us", "journey": "The child's journey", "management": "Management",
+    "recommendations": "Recommendations", "next-steps": "Next steps",
+}
+
+
+def report_key(ex: Extraction) -> str:
+    """Stable key of a report: area and year where known, else the file name and content hash."""
+    meta = ex.meta
+    date = meta.published or meta.review_end or meta.review_start
+    stem = slug(Path(ex.document.source).stem)
+    if meta.area and date:
+        return f"{slug(meta.area)}-{date.year}"
+    if meta.area:
+        return f"{slug(meta.area)}-{ex.document.sha256[:8]}"
+    return f"{stem}-{ex.document.sha256[:8]}"
+
+
+@functools.lru_cache(maxsize=1)
+def service_labels() -> dict[str, str]:
+    """Preferred labels of the service concepts (from ontology/services.ttl when present)."""
+    path = ONTOLOGY_DIR / "services.ttl"
+    labels: dict[str, str] = {}
+    if path.exists():
+        g = Graph().parse(path, format="turtle")
+        for c, notation in g.subject_objects(SKOS.notation):
+            for label in g.objects(c, SKOS.prefLabel):
+                labels[str(notation)] = str(label)
+    return labels
+
+
+@functools.lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The ontology and SKOS schemes: every ontology/*.ttl except the SHACL shapes."""
+    g = Graph()
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+        if path.name == "shapes.ttl":
+            continue
+        g.parse(path, format="turtle")
+    return g
+
+
+def _bind(g: Graph) -> None:
+    for prefix, ns in vocab.PREFIXES.items():
+        g.bind(prefix, Namespace(ns))
+
+
+def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
+    """The RDF of one report (its named graph's content)."""
+    key = report_key(ex)
+    g = Graph()
+    _bind(g)
+    meta = ex.meta
+    rep = URIRef(vocab.report_iri(key))
+    area_name = meta.area or Path(ex.document.source).stem
+    area = URIRef(vocab.area_iri(area_name))
+    add = g.add
+
+    add((rep, RDF.type, CLAS.Report))
+    year = (meta.published or meta.review_end or meta.review_start)
+    add((rep, RDFS.label, Literal(f"CLAS review of {area_name}" + (f" ({year.year})" if year else ""))))
+    if meta.title:
+        add((rep, DCTERMS.title, Literal(meta.title)))
+    add((rep, CLAS.area, area))
+    add((area, RDF.type, CLAS.Area))
+    add((area, RDFS.label, Literal(area_name)))
+    if meta.review_start:
+        add((rep, CLAS.reviewStart, Literal(meta.review_start.isoformat(), datatype=XSD.date)))
+    if meta.review_end:
+        add((rep, CLAS.reviewEnd, Literal(meta.review_end.isoformat(), datatype=XSD.date)))
+    if meta.published:
+        add((rep, DCTERMS.issued, Literal(meta.published.isoformat(), datatype=XSD.date)))
+    if meta.children_considered is not None:
+        add((rep, CLAS.childrenConsidered, Literal(meta.children_considered, datatype=XSD.integer)))
+    for name in meta.inspectors:
+        add((rep, CLAS.inspector, Literal(name)))
+    add((rep, CLAS.sourceFile, Literal(Path(ex.document.source).name)))
+    add((rep, CLAS.contentHash, Literal(ex.document.sha256)))
+
+    orgs = {o.key: o for o in ex.organisations}
+    index_names: dict[str, str] = {}
+    for o in ex.organisations:
+        for n in [o.name, *o.aliases]:
+            index_names.setdefault(n.lower(), o.key)
+
+    def org_node(k: str) -> URIRef:
+        return URIRef(vocab.org_iri(k))
+
+    for label_list, prop in ((meta.providers_included, CLAS.providerIncluded), (meta.ccgs_included, CLAS.ccgIncluded)):
+        for name in label_list:
+            k = index_names.get(name.lower())
+            if k:
+                add((rep, prop, org_node(k)))
+
+    # sections and findings
+    for sec in ex.structure.sections:
+        s = URIRef(vocab.section_iri(key, sec.key))
+        add((s, RDF.type, CLAS.Section))
+        title = SECTION_TITLES.get(sec.key, sec.title)
+        add((s, RDFS.label, Literal(title)))
+        add((s, DCTERMS.title, Literal(sec.title)))
+        add((s, CLAS.sectionKey, Literal(sec.key)))
+        add((s, CLAS.inReport, rep))
+        for p in sec.paragraphs:
+            if not p.number:
+                continue
+            f = URIRef(vocab.finding_iri(key, p.number))
+            add((f, RDF.type, CLAS.Finding))
+            add((f, RDFS.label, Literal(f"Finding {p.number}")))
+            add((f, CLAS.number, Literal(p.number)))
+            add((f, CLAS.text, Literal(p.text)))
+            add((f, CLAS.inSection, s))
+            add((f, CLAS.inReport, rep))
+
+    # organisations
+    for o in ex.organisations:
+        n = org_node(o.key)
+        add((n, RDF.type, CLAS[o.type] if o.type in _TYPES else CLAS.Organisation))
+        add((n, RDFS.label, Literal(o.name)))
+        for a in sorted(o.aliases):
+            if a != o.name:
+                add((n, SKOS.altLabel, Literal(a)))
+        for site in sorted(o.sites):
+            sn = URIRef(f"{vocab.org_iri(o.key)}/site/{slug(site)}")
+            add((sn, RDF.type, CLAS.Site))
+            add((sn, RDFS.label, Literal(site)))
+            add((n, CLAS.site, sn))
+        if o.parent and o.parent in orgs:
+            add((n, CLAS.partOf, org_node(o.parent)))
+        add((rep, CLAS.mentions, n))
+        for src in o.sources:
+            if src in ("front-matter",):
+                continue
+            add((URIRef(vocab.source_iri(key, src)), CLAS.mentions, n))
+
+    # recommendations
+    for grp in ex.groups:
+        gn = URIRef(vocab.group_iri(key, grp.number))
+        add((gn, RDF.type, CLAS.RecommendationGroup))
+        add((gn, CLAS.number, Literal(grp.number)))
+        add((gn, RDFS.label, Literal(f"Recommendation group {grp.number}")))
+        if grp.heading:
+            add((gn, CLAS.heading, Literal(grp.heading)))
+        add((gn, CLAS.inReport, rep))
+    rec_section = URIRef(vocab.section_iri(key, "recommendations"))
+    for r in ex.recommendations:
+        rn = URIRef(vocab.recommendation_iri(key, r.number))
+        add((rn, RDF.type, CLAS.Recommendation))
+        add((rn, RDFS.label, Literal(f"Recommendation {r.number}")))
+        add((rn, CLAS.number, Literal(r.number)))
+        add((rn, CLAS.text, Literal(r.text)))
+        add((rn, CLAS.inGroup, URIRef(vocab.group_iri(key, r.group))))
+        add((rn, CLAS.inReport, rep))
+        add((rn, PROV.wasDerivedFrom, rec_section))
+        for k in r.responsible:
+            add((org_node(k), CLAS.isResponsibleFor, rn))
+        for t in ex.themes.get(f"rec:{r.number}", []):
+            add((rn, CLAS.theme, URIRef(vocab.theme_iri(t))))
+    for i, numbers in enumerate(ex.recurring, start=1):
+        rr = URIRef(vocab.local_iri(key, "recurring", str(i)))
+        add((rr, RDF.type, CLAS.RecurringRecommendation))
+        first = next((r for r in ex.recommendations if r.number == numbers[0]), None)
+        add((rr, RDFS.label, Literal(_short(first.text) if first else f"Recurring recommendation {i}")))
+        add((rr, CLAS.inReport, rep))
+        for n in numbers:
+            add((URIRef(vocab.recommendation_iri(key, n)), CLAS.recurrenceOf, rr))
+
+    # citations
+    for c in ex.citations:
+        f = URIRef(vocab.finding_iri(key, c.finding))
+        for n in c.numbers:
+            if n in c.unresolved:
+                u = URIRef(vocab.local_iri(key, "unresolved-citation", n))
+                add((u, RDF.type, CLAS.UnresolvedCitation))
+                add((u, CLAS.number, Literal(n)))
+                add((u, RDFS.label, Literal(f"Recommendation {n} (not in the report)")))
+                add((f, CLAS.citesUnresolved, u))
+            else:
+                add((f, CLAS.cites, URIRef(vocab.recommendation_iri(key, n))))
+    for src, themes in ex.themes.items():
+        if src.startswith("rec:"):
+            continue
+        for t in themes:
+            add((URIRef(vocab.source_iri(key, src)), CLAS.theme, URIRef(vocab.theme_iri(t))))
+
+    # services, arrangements, transfers
+    labels = service_labels()
+    used_services: set[str] = set()
+
+    def service_node(skey: str) -> URIRef:
+        node = URIRef(vocab.area_service_iri(area_name, skey))
+        if skey not in used_services:
+            used_services.add(skey)
+            concept = URIRef(vocab.service_concept_iri(skey))
+            add((node, RDF.type, CLAS.Service))
+            add((node, CLAS.serviceType, concept))
+            add((node, CLAS.inArea, area))
+            add((node, RDFS.label, Literal(f"{labels.get(skey, skey.replace('-', ' '))} in {area_name}")))
+            add((concept, RDF.type, CLAS.ServiceConcept))
+            add((concept, RDF.type, SKOS.Concept))
+            add((concept, SKOS.notation, Literal(skey)))
+            add((concept, SKOS.inScheme, URIRef(vocab.SERVICE_SCHEME)))
+            if skey in labels:
+                add((concept, SKOS.prefLabel, Literal(labels[skey], lang="en")))
+        return node
+
+    seen_arr: dict[str, int] = {}
+    for a in ex.arrangements:
+        local = f"{a.relation}-{a.organisation}-{a.service}-{a.scope or 'all'}-{a.source}"
+        seen_arr[local] = seen_arr.get(local, 0) + 1
+        if seen_arr[local] > 1:
+            local += f"-{seen_arr[local]}"
+        an = URIRef(vocab.local_iri(key, "arrangement", local))
+        svc = service_node(a.service)
+        cls = CLAS.CommissioningArrangement if a.relation == "commissions" else CLAS.ProvisionArrangement
+        add((an, RDF.type, cls))
+        add((an, CLAS.organisation, org_node(a.organisation)))
+        add((an, CLAS.service, svc))
+        add((an, CLAS.evidence, Literal(a.evidence)))
+        add((an, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, a.source))))
+        add((an, CLAS.inReport, rep))
+        if a.scope:
+            add((an, CLAS.scope, Literal(a.scope)))
+        if a.role:
+            add((an, CLAS.role, Literal(a.role)))
+        for k in a.on_behalf_of:
+            add((an, CLAS.onBehalfOf, org_node(k)))
+        if a.start:
+            add((an, CLAS.startDate, Literal(a.start)))
+        add((an, CLAS.inReview, Literal(a.in_review)))
+        add((org_node(a.organisation), CLAS.commissions if a.relation == "commissions" else CLAS.provides, svc))
+    for i, t in enumerate(ex.transfers, start=1):
+        tn = URIRef(vocab.local_iri(key, "transfer", f"{t.service}-{t.to_org}-{i}"))
+        add((tn, RDF.type, CLAS.CommissioningTransfer))
+        add((tn, CLAS.service, service_node(t.service)))
+        if t.from_org:
+            add((tn, CLAS.fromOrganisation, org_node(t.from_org)))
+        add((tn, CLAS.toOrganisation, org_node(t.to_org)))
+        if t.date:
+            add((tn, DCTERMS.date, Literal(t.date)))
+        if t.scope:
+            add((tn, CLAS.scope, Literal(t.scope)))
+        add((tn, CLAS.evidence, Literal(t.evidence)))
+        add((tn, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, t.source))))
+        add((tn, CLAS.inReport, rep))
+
+    # stated gaps
+    rec_numbers = {r.number for r in ex.recommendations}
+    for i, gap in enumerate(ex.gaps, start=1):
+        gn = URIRef(vocab.local_iri(key, "gap", f"{gap.source}-{i}"))
+        add((gn, RDF.type, CLAS.Gap))
+        add((gn, RDF.type, CLAS.StatedGap))
+        add((gn, CLAS.gapKind, Literal(gap.kind)))
+        add((gn, CLAS.gapKindConcept, URIRef(vocab.gap_kind_iri(gap.kind))))
+        add((gn, RDFS.label, Literal(f"{gap.kind.replace('-', ' ')} gap ({gap.source})")))
+        add((gn, CLAS.quote, Literal(gap.quote)))
+        if gap.cue:
+            add((gn, CLAS.explanation, Literal(gap.cue)))
+        add((gn, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, gap.source))))
+        add((gn, CLAS.inReport, rep))
+        for s in gap.services:
+            add((gn, CLAS.concerns, service_node(s)))
+        for k in gap.organisations:
+            add((gn, CLAS.concerns, org_node(k)))
+        for n in gap.recommendations:
+            if n in rec_numbers:
+                add((gn, CLAS.answeredBy, URIRef(vocab.recommendation_iri(key, n))))
+        for t in gap.themes:
+            add((gn, CLAS.theme, URIRef(vocab.theme_iri(t))))
+    return key, g
+
+
+_TYPES = {"ClinicalCommissioningGroup", "NHSTrust", "NHSFoundationTrust", "LocalAuthority", "NationalBody",
+          "VoluntaryOrganisation", "IndependentProvider", "Partnership", "GPPractice", "Organisation"}
+
+
+def _short(text: str, n: int = 90) -> str:
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def build_dataset(extractions: list[Extraction], include_ontology: bool = True) -> Dataset:
+    """A Dataset with one named graph per report (and the ontology graph). Where reports spell a
+    body's canonical name differently, the body keeps one rdfs:label (the most common, then the
+    longest) and the other names become skos:altLabel."""
+    ds = Dataset()
+    _bind(ds)
+    graphs = [extraction_to_graph(ex) for ex in extractions]
+    _unify_labels([g for _, g in graphs])
+    for key, g in graphs:
+        ng = ds.graph(URIRef(vocab.report_graph_iri(key)))
+        for t in g:
+            ng.add(t)
+    if include_ontology:
+        og = ds.graph(URIRef(vocab.ONTOLOGY_GRAPH))
+        for t in ontology_graph():
+            og.add(t)
+    return ds
+
+
+def _unify_labels(graphs: list[Graph]) -> None:
+    if len(graphs) < 2:
+        return
+    labels: dict[URIRef, dict[str, int]] = {}
+    for g in graphs:
+        for o in set(g.subjects(RDF.type, None)):
+            if not str(o).startswith(vocab.ID + "org/"):
+                continue
+            for lab in g.objects(o, RDFS.label):
+                d = labels.setdefault(o, {})
+                d[str(lab)] = d.get(str(lab), 0) + 1
+    for node, names in labels.items():
+        if len(names) < 2:
+            continue
+        best = max(names, key=lambda n: (names[n], len(n)))
+        for g in graphs:
+            for lab in list(g.objects(node, RDFS.label)):
+                if str(lab) != best:
+                    g.remove((node, RDFS.label, lab))
+                    g.add((node, RDFS.label, Literal(best)))
+                    g.add((node, SKOS.altLabel, lab))
+
+
+OUTPUT_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld",
+                  ".json": "json-ld"}
+
+
+def output_format(path: Path) -> str:
+    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{path}: unknown output format {path.suffix!r} (use {', '.join(OUTPUT_FORMATS)})")
+    return fmt
+
+
+def write_dataset(ds: Dataset, path: Path) -> None:
+    """Write atomically (temporary file + rename); .ttl and .nt flatten the named graphs."""
+    fmt = output_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in ("turtle", "nt"):
+        flat = Graph()
+        _bind(flat)
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            flat.add((s, p, o))
+        data = flat.serialize(format=fmt)
+    else:
+        data = ds.serialize(format=fmt)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def summary_counts(extractions: list[Extraction]) -> dict[str, int]:
+    orgs = {o.key for ex in extractions for o in ex.organisations}
+    commissioned = {(ex.meta.area, a.service) for ex in extractions for a in ex.arrangements
+                    if a.relation == "commissions"}
+    services = {(ex.meta.area, a.service) for ex in extractions for a in ex.arrangements}
+    return {
+        "reports": len(extractions),
+        "organisations": len(orgs),
+        "recommendations": sum(len(ex.recommendations) for ex in extractions),
+        "findings": sum(len(ex.structure.findings) for ex in extractions),
+        "citations": sum(len(c.numbers) for ex in extractions for c in ex.citations),
+        "commissioning facts": sum(1 for ex in extractions for a in ex.arrangements if a.relation == "commissions"),
+        "provision facts": sum(1 for ex in extractions for a in ex.arrangements if a.relation == "provides"),
+        "services with no stated commissioner": len(services - commissioned),
+        "transfers": sum(len(ex.transfers) for ex in extractions),
+        "stated gaps": sum(len(ex.gaps) for ex in extractions),
+        "warnings": sum(len(ex.warnings) for ex in extractions),
+    }
