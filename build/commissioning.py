@@ -1,0 +1,1156 @@
+"""Who commissions and who provides what: commissioning and provision statements, and transfers.
+
+Reads the context section and every numbered finding, sentence by sentence, and turns the
+statements reports make about services into ``Arrangement`` (commissions / provides) and
+``Transfer`` records, each with its evidence quote and source ("context" or the finding number).
+
+How a sentence is read
+----------------------
+1. Mentions: organisations (``OrgIndex.mentions``, collectives such as "the CCGs" through
+   ``OrgIndex.expand_collective``, and names in a provider position that the index does not know
+   yet, registered with ``OrgIndex.ensure``), services (``services.find_services``) and places
+   ("for North Staffordshire", "in the North of the county").
+2. Cues, in order of position: passive ("are commissioned [for P] by", "provided by", "carried
+   out by", "employed by", "led by", "the responsibility of", "lead commissioner is"), active
+   ("X commission(s)", "Y provides/delivers/runs", "Y which provides", "X commissioned Y to
+   deliver"), role phrases ("X as the commissioner of", "X acting as the lead commissioner on
+   behalf of Z for", "through X special commissioning", "Y became the provider of", "with input
+   from Y", "known collectively as Y") and continuations ("... and by B for South X").
+3. Each cue takes its organisations from the list next to it (after a passive "by", before an
+   active verb), its services from its subject (or, for "for ..." lists, its object), and its
+   scope from the place phrase in its own segment, else from the subject. A clause whose subject
+   is only anaphoric ("This", "Inpatient services", "Lead commissioner is ...") takes the services
+   of the previous statement in the same paragraph; "The provider"/"The trust" as a subject takes
+   the previous provider.
+4. Noun compounds in findings also state provision: "the SSSFT GUM service", "BHFT's Queens
+   Hospital ED", "the adult substance misuse service, One Recovery,", "maternity services at UHNM".
+
+Policy (as in the gold standard): one fact per (organisation, service, scope); a finding adds a
+fact only for a new (organisation, service) pair or a new explicit geography; whole-area scope
+("across the county", "across <area>") is recorded as no scope; commissioning is read from
+present-tense statements only (not "previously commissioned", "will be commissioned", "not
+commissioned"); "– not included in this CLAS review" marks a provision ``in_review=False``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .model import Arrangement, Organisation, Paragraph, Structure, Transfer
+from .services import ServiceMention, find_services
+
+# ----------------------------------------------------------------------------- interfaces
+
+
+class _Mention(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def surface(self) -> str: ...
+
+    @property
+    def key(self) -> str: ...
+
+
+class OrgLookup(Protocol):
+    """What this module needs of ``organisations.OrgIndex``."""
+
+    organisations: dict[str, Organisation]
+    area: str | None
+
+    def resolve(self, name: str) -> str | None: ...
+
+    def mentions(self, text: str) -> Iterable[_Mention]: ...
+
+    def expand_collective(self, phrase: str) -> list[str]: ...
+
+    def ensure(self, name: str, type_hint: str | None = None, source: str = "") -> str: ...
+
+
+@dataclass
+class CommissioningResult:
+    arrangements: list[Arrangement] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def commissioning(self) -> list[Arrangement]:
+        return [a for a in self.arrangements if a.relation == "commissions"]
+
+    @property
+    def provision(self) -> list[Arrangement]:
+        return [a for a in self.arrangements if a.relation == "provides"]
+
+    def services_without_commissioner(self) -> list[str]:
+        """Service keys that some body provides but no statement says who commissions."""
+        commissioned = {a.service for a in self.commissioning}
+        return sorted({a.service for a in self.provision} - commissioned)
+
+
+# ----------------------------------------------------------------------------- mentions
+
+
+@dataclass(frozen=True)
+class OM:
+    """An organisation mention: one body, or a collective expanded to several."""
+
+    start: int
+    end: int
+    keys: tuple[str, ...]
+    surface: str
+    site: bool = False  # a hospital site standing for its trust
+    collective: bool = False
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int
+    end: int
+    text: str  # as written, without the preposition
+    scope: str | None  # None for the whole area
+
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), 1
+    )
+}
+MONTH_RE = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+DATE_RE = re.compile(
+    r"\b(?:in|from|on|during|since|by|at the start of|at the end of|with effect from)\s+"
+    r"(?:(?:early|mid|late|the end of|the start of)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    r"(?P<month>" + MONTH_RE + r")?,?\s*(?P<year>(?:19|20)\d\d)\b"
+)
+
+APOS = "['’`]"
+DIRECTION = r"(?:North|South|East|West|Central|Northern|Southern|Eastern|Western)"
+PLACE_WORD = r"(?:[A-Z][a-z’'`]+(?:-(?:on|upon|under|in|le)-[A-Z][a-z]+|-[A-Z][a-z]+)*)"
+PLACE_NAME = (
+    rf"{PLACE_WORD}(?:\s+(?:(?:on|upon|under)\s+)?{PLACE_WORD})*"
+)
+PLACE_CORE = (
+    rf"(?:the\s+)?(?:{DIRECTION}(?:\s+{DIRECTION})?\s+(?:of\s+(?:the\s+)?)?)?"
+    rf"(?:county|borough|city|district|area|region|{PLACE_NAME})"
+)
+PLACE_RE = re.compile(
+    rf"\b(?P<prep>(?i:for|in|across|to|throughout|within|covering|serving))\s+"
+    rf"(?P<place>{PLACE_CORE}(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?!the\s+(?:North|South|East|West)\s+of\b){PLACE_CORE})*)"
+)
+NOT_PLACE_WORDS = {
+    "children", "child", "young", "people", "tier", "public", "health", "nhs", "ccg", "ccgs", "council",
+    "trust", "hospital", "hospitals", "unit", "board", "commissioning", "service", "services", "recommendation",
+    "the", "looked", "after", "care", "level", "year", "years", "school", "team", "safeguarding",
+    "partnership", "programme", "review", "clas", "cqc", "designated", "named", "lead", "general",
+    "practice", "practices", "family", "nurse", "nurses", "mental", "adult", "adults", "this", "that",
+}
+NOT_PLACE_WORDS |= set(MONTHS)
+WHOLE_AREA = {"county", "the county", "the borough", "borough", "the city", "the area", "area",
+              "the region", "the district", "the local area", "england", "the whole county", "the whole area"}
+
+COLLECTIVE_RE = re.compile(
+    r"\b(?:(?:[Tt]he|[Aa]ll|[Bb]oth|[Ee]ach of the|[Aa]ll of the|[Aa]ll the)\s+)?"
+    r"(?:(?:\d+|two|three|four|five|six|seven|eight)\s+)?"
+    r"(?:(?:[A-Z][a-z]+|&)\s+){0,3}"
+    r"(?:CCGs|Clinical Commissioning Groups|clinical commissioning groups)\b"
+    r"|\b[Tt]he (?:CCG|Clinical Commissioning Group|clinical commissioning group)\b(?!['’]?s\b)"
+)
+
+# Descriptors that may precede a provider's name: "a third sector provider Addiction and ...".
+DESCRIPTOR_RE = re.compile(
+    r"^\s*(?:(?:the|a|an)\s+)?(?:(?:local|national|new|independent|private|third[- ]sector|voluntary(?:\s+sector)?|"
+    r"charitable|social enterprise|specialist|community|nhs|not[- ]for[- ]profit)\s+)*"
+    r"(?:provider|organisation|charity|agency|company|trust|enterprise|partner)\s+(?=[A-Z])",
+    re.I,
+)
+VOLUNTARY_RE = re.compile(r"third[- ]sector|voluntary|charit|not[- ]for[- ]profit|social enterprise", re.I)
+INDEPENDENT_RE = re.compile(r"\bindependent\b|\bprivate\b", re.I)
+
+NAME_RE = re.compile(
+    r"(?:[A-Z][\w’'&.-]*|[A-Z]{2,}[\w&]*)(?:\s+(?:(?:of|and|&|for|the|on|upon|in)\s+)*(?:[A-Z][\w’'&.-]*))*"
+    r"(?:\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\))?"
+)
+ORG_HEAD_RE = re.compile(
+    r"\b(?:Trust|Council|CCG|Group|Service|Services|Solutions|Partnership|Foundation|Hospitals?|Charity|Ltd|"
+    r"Limited|CIC|Healthcare|Care|Society|Agency|Centre|Clinic|Project|Association|Alliance|Consortium)$"
+)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_site_surface(orgs: OrgLookup, key: str, surface: str) -> bool:
+    org = orgs.organisations.get(key)
+    if org is None:
+        return False
+    s = _norm(surface)
+    if any(_norm(site) == s for site in org.sites):
+        return True
+    names = {_norm(org.name), *(_norm(a) for a in org.aliases)}
+    return s not in names and bool(re.search(r"\b(?:Hospital|Infirmary|Unit|Centre)\b", surface)) and not re.search(
+        r"\b(?:Trust|Hospitals)\b", surface
+    )
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("&", " and ")
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"[^a-z0-9']+", " ", text).strip()
+
+
+class SentenceView:
+    """One sentence with its organisation, service and place mentions."""
+
+    def __init__(self, text: str, orgs: OrgLookup, area: str | None) -> None:
+        self.text = text
+        self.orgs = orgs
+        oms: list[OM] = []
+        for mention in orgs.mentions(text):
+            oms.append(OM(mention.start, mention.end, (mention.key,), mention.surface,
+                          _is_site_surface(orgs, mention.key, mention.surface)))
+        for cm in COLLECTIVE_RE.finditer(text):
+            if any(o.start < cm.end() and cm.start() < o.end for o in oms):
+                continue  # a known body ("Stoke and North Staffordshire CCGs"): the index decides
+            keys = tuple(orgs.expand_collective(cm.group(0)))
+            if keys:
+                oms.append(OM(cm.start(), cm.end(), keys, cm.group(0), collective=True))
+        oms.sort(key=lambda o: o.start)
+        self.oms = oms
+        self.services = [s for s in find_services(text) if not any(o.start <= s.start and s.end <= o.end for o in oms)]
+        self.places = self._places(area)
+
+    def _places(self, area: str | None) -> list[Place]:
+        out: list[Place] = []
+        area_n = _norm(area) if area else None
+        for m in PLACE_RE.finditer(self.text):
+            start, end = m.start("place"), m.end("place")
+            place = m.group("place")
+            # trim a trailing part that is an organisation or service
+            cut = end
+            for o in self.oms:
+                if start <= o.start < cut:
+                    cut = o.start
+            for s in self.services:
+                if start <= s.start < cut:
+                    cut = s.start
+            place = self.text[start:cut].rstrip(" ,&").removesuffix(" and").rstrip(" ,")
+            if not place:
+                continue
+            words = re.findall(r"[A-Za-z’'`]+", place)
+            if not words:
+                continue
+            low = [w.lower() for w in words]
+            caps = [w for w in words if w[0].isupper()]
+            if any(w in NOT_PLACE_WORDS for w in low if w not in ("the",)) and not re.search(
+                r"\b(?:county|borough|city|district|area|region)$", place, re.I
+            ):
+                continue
+            if not caps and not re.search(r"\b(?:county|borough|city|district|area|region)$", place, re.I):
+                continue
+            if caps and all(w.lower() in ("north", "south", "east", "west", "the") for w in words) and not re.search(
+                r"\bof\b", place
+            ):
+                continue
+            if re.search(r"\b(?:Hospital|Unit|Centre|Clinic|Infirmary|Ward|Suite)\s*,?\s*$", self.text[: m.start()]):
+                continue  # "Huntercombe Hospital in Stafford": where a building is, not what a statement covers
+            n = _norm(place)
+            scope: str | None = _fold(re.sub(r"^the\s+", "", place))
+            if n in WHOLE_AREA or (area_n and n in (area_n, f"whole of {area_n}", f"all of {area_n}")):
+                scope = None
+            out.append(Place(start, start + len(place), place, scope))
+        return out
+
+    # helpers
+    def oms_in(self, a: int, b: int) -> list[OM]:
+        return [o for o in self.oms if a <= o.start and o.end <= b]
+
+    def services_in(self, a: int, b: int) -> list[ServiceMention]:
+        return [s for s in self.services if a <= s.start and s.end <= b]
+
+    def places_in(self, a: int, b: int) -> list[Place]:
+        return [p for p in self.places if a <= p.start and p.end <= b]
+
+    def om_at(self, pos: int) -> OM | None:
+        for o in self.oms:
+            if o.start == pos:
+                return o
+        return None
+
+
+# ----------------------------------------------------------------------------- org lists
+
+LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|;\s*and\s+)(?:the\s+|by\s+the\s+)?")
+ACR_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")
+
+
+@dataclass
+class OrgList:
+    start: int
+    end: int
+    members: list[OM]
+    hints: dict[str, str] = field(default_factory=dict)  # key -> type hint used when registering
+
+
+def parse_org_list(sv: SentenceView, pos: int, source: str, allow_new: bool = False, hint: str | None = None) -> OrgList:
+    """Organisations listed from ``pos`` on: "A, B and C", "the CCGs", "a third sector provider X (X)".
+
+    With ``allow_new``, a name the index does not know yet (the object of "provided by") is
+    registered with ``OrgIndex.ensure``; a descriptor before it ("a third sector provider") gives
+    its type."""
+    text = sv.text
+    members: list[OM] = []
+    hints: dict[str, str] = {}
+    i = pos
+    while True:
+        m = re.match(r"\s*(?:the\s+|The\s+)?", text[i:])
+        j = i + (m.end() if m else 0)
+        local_hint = hint
+        d = DESCRIPTOR_RE.match(text[j:])
+        if d:
+            desc = d.group(0)
+            if VOLUNTARY_RE.search(desc):
+                local_hint = "VoluntaryOrganisation"
+            elif INDEPENDENT_RE.search(desc):
+                local_hint = "IndependentProvider"
+            j += d.end()
+        om = next((o for o in sv.oms if j <= o.start <= j + 1), None)
+        if om is None and j != i:
+            om = next((o for o in sv.oms if i <= o.start <= j), None)
+        if om is not None:
+            end = om.end
+            a = ACR_RE.match(text[end:])
+            if a:
+                end += a.end()
+            members.append(om)
+            if local_hint:
+                for k in om.keys:
+                    hints[k] = local_hint
+            i = end
+        elif allow_new and not (members and members[-1].site):
+            nm = NAME_RE.match(text[j:])
+            if not nm or not _plausible_name(nm.group(0)):
+                break
+            raw = nm.group(0)
+            om = _register(sv, j, raw, local_hint, source, hints)
+            if om is None:
+                break
+            members.append(om)
+            i = j + len(raw)
+        else:
+            break
+        sep = LIST_SEP_RE.match(text[i:])
+        if not sep:
+            break
+        nxt = i + sep.end()
+        if not any(nxt - 4 <= o.start <= nxt + 1 for o in sv.oms):
+            if not allow_new:
+                break
+            nm = NAME_RE.match(text[nxt:])
+            if not nm or not _plausible_name(nm.group(0)):
+                break
+        i = nxt
+        if text[i - 4 : i].lower() == "the ":
+            i -= 4
+    if not members:
+        return OrgList(pos, pos, [])
+    end = members[-1].end
+    a = ACR_RE.match(text[end:])
+    if a:
+        end += a.end()
+    return OrgList(members[0].start, end, members, hints)
+
+
+def _register(sv: SentenceView, at: int, raw: str, hint: str | None, source: str, hints: dict[str, str]) -> OM | None:
+    """A provider named in the text but unknown to the index: register it (``OrgIndex.ensure``)."""
+    name = ACR_RE.sub("", raw).strip()
+    name = re.sub(r"\s+(?:in|on|of|and|for|the|&)$", "", name)
+    if re.search(r"\b(?:Hospital|Unit|Centre|Clinic)$", name) and not re.search(r"\b(?:NHS|Trust)\b", name):
+        hint = hint or "IndependentProvider"
+    key = sv.orgs.resolve(raw) or sv.orgs.resolve(name)
+    if key is None:
+        key = sv.orgs.ensure(raw if ACR_RE.search(raw) else name, hint, source)
+    if not key:
+        return None
+    if hint:
+        hints[key] = hint
+    return OM(at, at + len(raw), (key,), raw)
+
+
+FIRST_WORD_STOP = {
+    "tier", "in", "for", "the", "this", "these", "they", "it", "we", "a", "an", "health", "children", "child",
+    "public", "local", "nhs", "ccg", "ccgs", "gp", "gps", "looked", "young", "school", "adult", "adults",
+    "community", "specialist", "north", "south", "east", "west", "central", "inpatient", "in-patient",
+    "each", "all", "both", "some", "most", "other", "their", "its", "our", "his", "her", "there", "staff",
+}
+
+
+def _plausible_name(raw: str) -> bool:
+    """Does ``raw`` look like the proper name of a body (not a place, a month or a generic phrase)?"""
+    name = ACR_RE.sub("", raw).strip()
+    if len(name) < 2 or re.fullmatch(MONTH_RE + r"(?:\s+\d{4})?", name):
+        return False
+    words = name.split()
+    if re.fullmatch(r"[A-Z][A-Z&]{1,9}s?", name):  # an acronym: "CRI", "BPAS"
+        return True
+    if ORG_HEAD_RE.search(name):
+        return words[0].lower() not in {"the", "this", "these", "in", "for", "tier", "a", "an"}
+    if len(words) < 2 or words[0].lower() in FIRST_WORD_STOP:
+        return False
+    return all(w[0].isupper() or w.lower() in ("of", "and", "&", "for", "the", "on", "upon", "in") for w in words)
+
+
+# ----------------------------------------------------------------------------- cues
+
+AUX = r"(?:(?:is|are|was|were|be|been|being|has been|have been|had been)\s+)"
+ADV = r"(?:(?:also|currently|now|jointly|separately|mainly|largely|primarily|solely|all|both|each|predominantly|partly)\s+)"
+
+# kind, relation, role, regex. The regex's end is where the object starts.
+PASSIVE_CUES: list[tuple[str, str, str | None, re.Pattern[str]]] = [
+    ("passive", "commissions", None,
+     re.compile(rf"\b{AUX}?{ADV}*(?:jointly\s+|co-)?commissioned\s+(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
+    ("passive", "commissions", None,
+     re.compile(rf"\b{AUX}?{ADV}*(?:carried out|undertaken)\s+(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
+    ("passive", "provides", None,
+     re.compile(rf"\b{AUX}?{ADV}*(?:provided|delivered|run|operated|hosted|managed)\s+"
+                rf"(?P<mid>(?:for|in|across|to)\s+[^,;.]{{2,60}}?\s+)?(?:by|through)\b\s*[;:]?", re.I)),
+    ("passive", "provides", "lead", re.compile(rf"\b{AUX}?{ADV}*led\s+by\b", re.I)),
+    ("passive", "provides", "employs", re.compile(rf"\b{AUX}?{ADV}*(?:employed|hosted)\s+by\b", re.I)),
+    ("passive", "commissions", None,
+     re.compile(r"\b(?:is|are|remains?|was|were)\s+(?:now\s+|currently\s+)?(?:the\s+)?(?:joint\s+|shared\s+|statutory\s+)?"
+                r"responsibility\s+of\b", re.I)),
+    ("passive", "commissions", "lead",
+     re.compile(r"\b(?:the\s+)?lead\s+commissioners?(?:\s+(?:for|of)\s+[^.;]{2,80}?)?\s+(?:is|are)\b", re.I)),
+    ("passive", "provides", "input", re.compile(r"\bwith\s+(?:some\s+|additional\s+|clinical\s+|specialist\s+)*input\s+from\b", re.I)),
+    ("passive", "provides", "collaboration", re.compile(r"\bknown\s+(?:collectively\s+|jointly\s+)?as\b", re.I)),
+]
+CONTINUE_RE = re.compile(r"\s*[,;]?\s*(?:and|or)\s+(?:also\s+)?by\b", re.I)
+
+ACTIVE_COMMISSION_RE = re.compile(r"\b(?:jointly\s+|also\s+|currently\s+|now\s+)?(?:co-)?commission(?:s|ed)?\b(?!\s+(?:by|for\s+[^.]{0,60}?\s+by)\b)", re.I)
+ACTIVE_PROVIDE_RE = re.compile(
+    r"\b(?:also\s+|currently\s+|now\s+|still\s+)?(?:provides|provide|provided|delivers|deliver|delivered|runs|run|operates|operate|"
+    r"hosts|host|employs|employ|employing|providing|delivering|offers|offer)\b(?!\s+(?:by|through)\b)",
+    re.I,
+)
+AS_COMMISSIONER_RE = re.compile(
+    r"\bas\s+(?:the\s+)?(?:lead\s+|joint\s+|main\s+|responsible\s+|co-)?commissioners?\s+(?:of|for)\b", re.I
+)
+ACTING_LEAD_RE = re.compile(
+    r"\b(?:acting|acts|act|is|are|has been|was)\s+(?:as\s+)?(?:the\s+)?lead\s+commissioners?\b", re.I
+)
+RESPONSIBLE_FOR_RE = re.compile(
+    r"\b(?:is|are|remains?|was|were)\s+(?:now\s+|currently\s+)?responsible\s+for\s+(?:the\s+)?commissioning(?:\s+(?:of|for))?\b", re.I
+)
+THROUGH_RE = re.compile(r"\b(?:through|via|by)\s+(?:the\s+)?$", re.I)
+SPECIAL_COMMISSIONING_RE = re.compile(r"^\s*(?:\([A-Z]+\)\s*)?(?:special(?:ist|ised)?\s+|direct\s+)?commissioning\b", re.I)
+BECAME_PROVIDER_RE = re.compile(
+    r"\b(?:became|become|becomes|has become|have become|took over as|are now|is now)\s+(?:the\s+)?(?:new\s+)?(?:lead\s+)?providers?\s+(?:of|for)\b",
+    re.I,
+)
+NEGATION_BEFORE_RE = re.compile(
+    r"\b(?:not|no longer|never|previously|formerly|used to|had|will|would|could|should|may|might|to be|"
+    r"is to|are to|due to be|planned|plans to|intends to|intended|until)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+FUTURE_RE = re.compile(r"\b(?:will|is due to|are due to|is to|are to|planned|plans to|expected to|intends? to|from next)\b", re.I)
+
+ANAPHORIC_SUBJECT_RE = re.compile(
+    r"^\s*(?:(?:and|but|while|whilst|which|where|,|;)\s+)*(?:(?:are|is|were|was)\s+)?"
+    r"(?:(?:this|these|those|they|it|such|the|all|both|its|their|other|remaining)\s+)*"
+    r"(?:(?:in-?patient|inpatient|in\s+patient|out-?patient|outpatient|community|clinical|specialist|residential|"
+    r"day|hospital[- ]based|acute|tier\s*\d|universal|targeted|local)\s+)*"
+    r"(?:(?:services?|provision|programmes?|teams?|beds|care|elements?|parts?|arrangements?)\s*)?"
+    r"(?:(?:are|is|were|was)\s+(?:also\s+)?(?:a\s+)?)?\W*$",
+    re.I,
+)
+ANAPHORIC_ORG_RE = re.compile(
+    r"(?:^|[.;]\s+|,\s*(?:and|but)\s+)(?:the|this|that|its)\s+(?:provider|trust|foundation trust|organisation|service provider)\s*$"
+    r"|(?:^|[.;]\s+)(?:it|they)\s*$",
+    re.I,
+)
+
+
+@dataclass
+class Fact:
+    relation: str
+    orgs: list[OM]
+    services: list[str]
+    scope: str | None
+    evidence: tuple[int, int]
+    role: str | None = None
+    on_behalf_of: list[str] = field(default_factory=list)
+    start: str | None = None
+    in_review: dict[str, bool] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _State:
+    last_services: list[str] = field(default_factory=list)
+    last_services_scope: str | None = None
+    last_provider: list[OM] = field(default_factory=list)
+    last_transfer_from: str | None = None
+
+
+def _date(text: str) -> str | None:
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    year = m.group("year")
+    if m.group("month"):
+        return f"{year}-{MONTHS[m.group('month').lower()]:02d}"
+    return year
+
+
+# ----------------------------------------------------------------------------- sentences
+
+ABBREV_RE = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|St|No|approx|incl|vs)\.$", re.I)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans; never splits at "e.g.", "St." or a decimal point."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z(“\"‘'0-9•])", text):
+        head = text[start : m.start()]
+        if ABBREV_RE.search(head) or re.search(r"\b[A-Z]\.$", head):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+# ----------------------------------------------------------------------------- extraction
+
+
+class _Extractor:
+    def __init__(self, structure: Structure, orgs: OrgLookup) -> None:
+        self.structure = structure
+        self.orgs = orgs
+        self.area = orgs.area or structure.meta.area
+        self.result = CommissioningResult()
+        self._seen: dict[tuple[str, str, str, str | None], Arrangement] = {}
+        self._pairs: set[tuple[str, str, str]] = set()
+        self._transfers: set[tuple[str, str | None, str]] = set()
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self) -> CommissioningResult:
+        paragraphs = [p for p in self.structure.paragraphs if p.section == "context" or p.number]
+        i = 0
+        while i < len(paragraphs):
+            para = paragraphs[i]
+            consumed = self._paragraph(para, paragraphs[i + 1 :])
+            i += 1 + consumed
+        return self.result
+
+    def _paragraph(self, para: Paragraph, following: list[Paragraph]) -> int:
+        """Read one paragraph; returns how many following paragraphs it consumed (a list)."""
+        state = _State()
+        text = para.text
+        consumed = 0
+        spans = split_sentences(text)
+        for k, (a, b) in enumerate(spans):
+            sentence = text[a:b].strip()
+            if not sentence:
+                continue
+            # a list introduced by "provided by;" / "provided by:" continues in the next paragraphs
+            if k == len(spans) - 1 and re.search(r"\b(?:by|are|include|includes)\s*[;:]\s*$", sentence):
+                items: list[str] = []
+                for nxt in following:
+                    if nxt.section != para.section or nxt.number:
+                        break
+                    if not self._looks_like_list_item(nxt.text):
+                        break
+                    items.append(nxt.text)
+                if items:
+                    consumed = len(items)
+                    sentence = sentence.rstrip() + " " + " ".join(items)
+            self._sentence(sentence, para.source, state)
+        return consumed
+
+    def _looks_like_list_item(self, text: str) -> bool:
+        first = text.split(".")[0][:300]
+        sv = SentenceView(first, self.orgs, self.area)
+        if sv.oms and sv.oms[0].start <= 3:
+            return True
+        return bool(re.match(r"\s*(?:[•\-–*]\s*)?[A-Z][\w’'&-]*(?:\s+[A-Z&][\w’'&-]*)*\s+(?:NHS\s+)?(?:Foundation\s+)?"
+                             r"(?:Trust|Hospitals?|Council|CCG)\b", text))
+
+    # ------------------------------------------------------------------ one sentence
+
+    def _sentence(self, sentence: str, source: str, state: _State) -> None:
+        sv = SentenceView(sentence, self.orgs, self.area)
+        if self._transfer(sv, source, state):
+            return
+        facts = self._facts(sv, source, state)
+        for f in facts:
+            self._emit(f, sv, source)
+
+    def _facts(self, sv: SentenceView, source: str, state: _State) -> list[Fact]:
+        text = sv.text
+        cues = self._cues(sv)
+        facts: list[Fact] = []
+        prev_end = 0
+        prev_services: list[str] = []
+        prev_scope: str | None = None
+        prev_relation: str | None = None
+        lead_place = self._leading_place(sv)
+        for cue in cues:
+            kind, relation, role, cstart, cend, extra = cue
+            if cstart < prev_end:
+                continue
+            if kind == "passive":
+                subj_a, subj_b = prev_end, cstart
+                subject = text[subj_a:subj_b]
+                if role == "lead" and relation == "provides" and re.search(r"commission", subject, re.I):
+                    relation = "commissions"
+                if relation == "commissions" and role is None and re.search(r"\bcarried out|undertaken\b", text[cstart:cend], re.I):
+                    if not re.search(r"commission", subject, re.I):
+                        continue
+                if relation == "commissions" and re.search(r"responsibility", text[cstart:cend], re.I):
+                    if not re.search(r"commission", subject, re.I):
+                        continue
+                if relation == "commissions" and NEGATION_BEFORE_RE.search(text[max(0, cstart - 40) : cstart + 1]):
+                    prev_end = cend
+                    continue
+                if relation == "commissions" and re.search(r"\bnot\b", text[cstart:cend], re.I):
+                    prev_end = cend
+                    continue
+                hint = "Partnership" if role == "collaboration" else None
+                if re.search(r"[;:]\s*$", text[cstart:cend]):
+                    olist = self._list_items(sv, cend, source)
+                else:
+                    olist = parse_org_list(sv, cend, source, allow_new=(relation == "provides"), hint=hint)
+                if not olist.members:
+                    continue
+                seg_end = olist.end
+                # trailing "(Tier 3)", "for <services>", "for/in <place>"
+                tail_services, tail_end = self._trailing_services(sv, seg_end)
+                tail_end = self._skip_places(sv, tail_end)
+                seg_places = sv.places_in(cstart, self._segment_end(sv, tail_end, cues))
+                services = self._subject_services(sv, subj_a, subj_b, full_passive=self._is_full_passive(subject, text[cstart:cend]))
+                if role == "employs" and "designated-professionals" not in services:
+                    continue
+                inherited = False
+                if not services and not tail_services:
+                    if self._anaphoric(subject) or (role in ("collaboration", "input", "lead") and prev_services):
+                        services = prev_services or state.last_services
+                        inherited = True
+                services = _unique(services + tail_services)
+                if not services:
+                    prev_end = max(prev_end, tail_end)
+                    continue
+                scope = self._scope(seg_places, sv.places_in(subj_a, subj_b), lead_place)
+                if scope is None and inherited and not seg_places:
+                    scope = prev_scope if prev_services else state.last_services_scope
+                if role == "collaboration":
+                    for om in olist.members:
+                        for k in om.keys:
+                            org = self.orgs.organisations.get(k)
+                            if org is not None and org.type == "Organisation":
+                                org.type = "Partnership"
+                facts.append(Fact(relation, olist.members, services, scope, (subj_a, tail_end), role=role,
+                                  in_review=self._review_flags(sv, olist), hints=olist.hints))
+                prev_end = tail_end
+                prev_services, prev_scope, prev_relation = services, scope, relation
+                # "... by A for North X and by B for South X"
+                while True:
+                    c = CONTINUE_RE.match(text[prev_end:])
+                    if not c:
+                        break
+                    pos = prev_end + c.end()
+                    ol2 = parse_org_list(sv, pos, source, allow_new=(prev_relation == "provides"))
+                    if not ol2.members:
+                        break
+                    ts, te = self._trailing_services(sv, ol2.end)
+                    te = self._skip_places(sv, te)
+                    places2 = sv.places_in(pos, self._segment_end(sv, te, cues))
+                    sc2 = self._scope(places2, sv.places_in(subj_a, subj_b), lead_place)
+                    facts.append(Fact(prev_relation, ol2.members, _unique(services + ts), sc2, (subj_a, te), role=role,
+                                      in_review=self._review_flags(sv, ol2), hints=ol2.hints))
+                    prev_end = te
+                if relation == "provides":
+                    state.last_provider = olist.members
+            elif kind in ("active-commission", "active-provide", "as-commissioner", "acting-lead", "responsible-for", "became"):
+                subj = self._subject_orgs(sv, cstart, prev_end)
+                if not subj and kind == "active-provide":
+                    if ANAPHORIC_ORG_RE.search(text[max(prev_end, 0) : cstart].rstrip()) and state.last_provider:
+                        subj = state.last_provider
+                if not subj:
+                    continue
+                if kind == "active-commission" and NEGATION_BEFORE_RE.search(text[subj[-1].end : cstart + 1]):
+                    continue
+                if kind in ("active-commission", "active-provide", "became") and FUTURE_RE.search(text[subj[-1].end : cstart]):
+                    continue
+                obj_a = cend
+                on_behalf: list[str] = []
+                providers: list[OM] = []
+                if kind == "acting-lead":
+                    ob = re.match(r"\s*on\s+behalf\s+of\s+", text[obj_a:], re.I)
+                    if ob:
+                        ol = parse_org_list(sv, obj_a + ob.end(), source)
+                        on_behalf = [k for o in ol.members for k in o.keys]
+                        obj_a = ol.end if ol.members else obj_a + ob.end()
+                obj_from = obj_a
+                if kind == "active-commission":
+                    ol = parse_org_list(sv, obj_a, source)
+                    td = re.match(r"[\s\w’'-]{0,80}?\bto\s+(?:deliver|provide|run|offer)\b", text[ol.end :]) if ol.members else None
+                    if td:
+                        providers = ol.members
+                        obj_from = ol.end + td.end()
+                obj_b = self._object_end(sv, obj_from, cues, skip=providers)
+                services = [s.key for s in sv.services_in(obj_a, obj_b)]
+                if not services and kind == "active-provide" and re.search(r"\binput\b|\bsupport\b", text[obj_a:obj_b], re.I):
+                    services = prev_services or state.last_services
+                if not services and kind == "acting-lead":
+                    services = prev_services
+                if not services:
+                    continue
+                services = _unique(services)
+                places = sv.places_in(obj_a, obj_b)
+                scope = self._scope(places, [], lead_place)
+                rel = "commissions" if kind in ("active-commission", "as-commissioner", "acting-lead", "responsible-for") else "provides"
+                if kind == "active-provide" and re.match(r"\s*employ", text[cstart:cend], re.I) and not services:
+                    continue
+                frole = "lead" if kind == "acting-lead" else None
+                if kind == "active-provide" and re.search(r"employ", text[cstart:cend], re.I):
+                    frole = "employs"
+                if kind == "active-provide" and re.search(r"input", text[obj_a:obj_b], re.I):
+                    frole = "input"
+                start = _date(text[cend : obj_b + 40]) if kind == "became" else None
+                facts.append(Fact(rel, subj, services, scope, (subj[0].start, obj_b), role=frole,
+                                  on_behalf_of=on_behalf, start=start))
+                if providers:
+                    facts.append(Fact("provides", providers, services, scope, (subj[0].start, obj_b)))
+                if rel == "provides":
+                    state.last_provider = subj
+                prev_end = obj_b
+                prev_services, prev_scope, prev_relation = services, scope, rel
+            elif kind == "through" and isinstance(extra, OM):
+                subj_a = prev_end
+                services = [s.key for s in sv.services_in(subj_a, extra.start)]
+                if not services:
+                    continue
+                facts.append(Fact("commissions", [extra], _unique(services),
+                                  self._scope([], sv.places_in(subj_a, extra.start), lead_place),
+                                  (subj_a, cend)))
+                prev_end = cend
+        # noun compounds (findings and context alike): "the SSSFT GUM service", "BHFT's Queens Hospital ED"
+        facts.extend(self._compounds(sv, cues))
+        if sv.services:
+            named = [s.key for s in sv.services]
+            state.last_services = _unique([k for f in facts for k in f.services]) or named
+            scopes = [f.scope for f in facts if f.scope]
+            state.last_services_scope = scopes[-1] if scopes else self._scope([], sv.places, lead_place)
+        elif facts:
+            state.last_services = _unique([k for f in facts for k in f.services])
+        return facts
+
+    # ------------------------------------------------------------------ cue finding
+
+    def _cues(self, sv: SentenceView) -> list[tuple[str, str, str | None, int, int, object]]:
+        text = sv.text
+        cues: list[tuple[str, str, str | None, int, int, object]] = []
+
+        def inside_org(a: int, b: int) -> bool:
+            return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
+
+        for kind, relation, role, rx in PASSIVE_CUES:
+            for m in rx.finditer(text):
+                if inside_org(m.start(), m.end()):
+                    continue
+                cues.append((kind, relation, role, m.start(), m.end(), m.groupdict().get("mid")))
+        for kind, rx in (("active-commission", ACTIVE_COMMISSION_RE), ("active-provide", ACTIVE_PROVIDE_RE),
+                         ("as-commissioner", AS_COMMISSIONER_RE), ("acting-lead", ACTING_LEAD_RE),
+                         ("responsible-for", RESPONSIBLE_FOR_RE), ("became", BECAME_PROVIDER_RE)):
+            for m in rx.finditer(text):
+                if inside_org(m.start(), m.end()):
+                    continue
+                rel = "commissions" if kind != "active-provide" and kind != "became" else "provides"
+                cues.append((kind, rel, None, m.start(), m.end(), None))
+        for om in sv.oms:
+            if THROUGH_RE.search(text[max(0, om.start - 14) : om.start]):
+                sc = SPECIAL_COMMISSIONING_RE.match(text[om.end :])
+                if sc:
+                    cues.append(("through", "commissions", None, om.start, om.end + sc.end(), om))
+        # overlapping cues: keep the longest at each start, and prefer role phrases over bare verbs
+        cues.sort(key=lambda c: (c[3], -(c[4] - c[3])))
+        out: list[tuple[str, str, str | None, int, int, object]] = []
+        for c in cues:
+            if out and c[3] < out[-1][4]:
+                continue
+            out.append(c)
+        # "acting as the lead commissioner" beats the bare "commission" inside it, already by length
+        return out
+
+    # ------------------------------------------------------------------ pieces
+
+    def _skip_places(self, sv: SentenceView, pos: int) -> int:
+        """Move past place phrases that follow ``pos``: "... by A for North X and by B ..."."""
+        while True:
+            m = re.match(r"\s*,?\s*(?:for|in|across|to|throughout|within|covering)\s+", sv.text[pos:])
+            if not m:
+                return pos
+            place = next((p for p in sv.places if pos + m.end() - 1 <= p.start <= pos + m.end()), None)
+            if place is None:
+                return pos
+            pos = place.end
+
+    def _list_items(self, sv: SentenceView, pos: int, source: str) -> OrgList:
+        """"provided by; A (A) B at Site, Town C – not included in this CLAS review D – ...": every body
+        of the list, each with its own in-review flag, up to the first item that is a sentence."""
+        text = sv.text
+        members: list[OM] = []
+        hints: dict[str, str] = {}
+        end = pos
+        for piece in re.finditer(r"(?s)(.+?)(?:\s*[-–—]?\s*not\s+(?:been\s+)?included\s+in\s+(?:this|the)\s+(?:CLAS\s+)?review|$)",
+                                 text[pos:]):
+            a, b = pos + piece.start(1), pos + piece.end(1)
+            chunk = text[a:b]
+            if not chunk.strip():
+                continue
+            if re.search(r"\b(?:were|was|are|is|have|has|had)\b", chunk):
+                break
+            known = [o for o in sv.oms if a <= o.start and o.end <= b and not o.collective]
+            if known:
+                members.extend(known)
+            else:
+                for nm in NAME_RE.finditer(chunk):
+                    if _plausible_name(nm.group(0)) and ORG_HEAD_RE.search(ACR_RE.sub("", nm.group(0)).strip()):
+                        om = _register(sv, a + nm.start(), nm.group(0), None, source, hints)
+                        if om is not None:
+                            members.append(om)
+            end = pos + piece.end()
+        if not members:
+            return OrgList(pos, pos, [])
+        return OrgList(members[0].start, end, members, hints)
+
+    def _is_full_passive(self, subject: str, cue: str) -> bool:
+        if re.match(rf"\s*{AUX}", cue, re.I) or re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?$", subject, re.I):
+            return True
+        return bool(re.search(r"responsibility|lead commissioner|input|known", cue, re.I))
+
+    def _subject_services(self, sv: SentenceView, a: int, b: int, full_passive: bool) -> list[str]:
+        found = sv.services_in(a, b)
+        if full_passive:
+            return [s.key for s in found]
+        # reduced relative ("the midwifery service provided by X"): the service must head the phrase
+        if not found:
+            return []
+        last = found[-1]
+        gap = sv.text[last.end : b]
+        if re.fullmatch(
+            r"[\s,]*(?:(?:services?|teams?|programmes?|provision|units?)\b)?\s*(?:\([^)]*\))?\s*"
+            r"(?:(?:in|at|across|for|to)\s+(?:the\s+)?[A-Z][\w’'&-]*(?:\s+(?:and|of|the|on|[A-Z][\w’'&-]*))*)?\s*,?\s*",
+            gap,
+        ):
+            # a list of services right before: "CAMHS and adult mental health services provided by"
+            keys = [last.key]
+            k = len(found) - 2
+            while k >= 0 and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?", sv.text[found[k].end : found[k + 1].start]):
+                keys.insert(0, found[k].key)
+                k -= 1
+            return keys
+        return []
+
+    def _anaphoric(self, subject: str) -> bool:
+        return bool(ANAPHORIC_SUBJECT_RE.fullmatch(subject))
+
+    def _trailing_services(self, sv: SentenceView, pos: int) -> tuple[list[str], int]:
+        """After an organisation list: "(Tier 3)", "for acute care, maternity ... and CAMHS"."""
+        text = sv.text
+        end = pos
+        p = re.match(r"\s*\([^)]{1,30}\)", text[end:])
+        if p:
+            end += p.end()
+        m = re.match(r"\s*,?\s*(?:for|covering|including)\s+", text[end:], re.I)
+        if not m:
+            return [], end
+        start = end + m.end()
+        found = [s for s in sv.services if s.start >= start]
+        keys: list[str] = []
+        cur = start
+        for s in found:
+            gap = text[cur : s.start]
+            if keys and not re.fullmatch(r"\s*(?:,|and|&|,\s*and|;)\s*(?:the\s+)?", gap):
+                break
+            if not keys and not re.fullmatch(r"\s*(?:the\s+)?", gap):
+                break
+            keys.append(s.key)
+            cur = s.end
+            t = re.match(r"\s*(?:services?|provision|teams?)\b", text[cur:], re.I)
+            if t:
+                cur += t.end()
+        if not keys:
+            return [], end
+        return keys, cur
+
+    def _segment_end(self, sv: SentenceView, pos: int, cues: list[tuple[str, str, str | None, int, int, object]]) -> int:
+        """The end of a cue's segment: the next cue, "and by", or the end of the sentence."""
+        end = len(sv.text)
+        for c in cues:
+            if c[3] >= pos:
+                end = min(end, c[3])
+                break
+        m = CONTINUE_RE.search(sv.text, pos)
+        if m:
+            end = min(end, m.start())
+        m = re.search(r"\s(?:and|but|while|whilst)\s+(?:the\s+)?(?:[A-Z]|are\b|is\b)", sv.text[pos:])
+        if m:
+            end = min(end, pos + m.start())
+        return end
+
+    def _object_end(self, sv: SentenceView, pos: int, cues: list[tuple[str, str, str | None, int, int, object]],
+                    skip: list[OM]) -> int:
+        end = len(sv.text)
+        for c in cues:
+            if c[3] >= pos:
+                end = min(end, c[3])
+                break
+        for o in sv.oms:
+            if o.start >= pos and o not in skip and not self._is_place_org(sv, o):
+                # "commission X and NHS England commission Y": the next organisation starts a new clause
+                if re.search(r"\b(?:and|but|while|whilst|whereas|,)\s*(?:the\s+)?$", sv.text[pos : o.start]):
+                    end = min(end, o.start)
+                    break
+        m = re.search(r"[;:]", sv.text[pos:end])
+        if m:
+            end = pos + m.start()
+        return end
+
+    def _is_place_org(self, sv: SentenceView, o: OM) -> bool:
+        return False
+
+    def _subject_orgs(self, sv: SentenceView, cue_start: int, floor: int) -> list[OM]:
+        """The organisation list that ends right before an active verb or role phrase."""
+        text = sv.text
+        before = [o for o in sv.oms if floor <= o.start and o.end <= cue_start]
+        if not before:
+            return []
+        last = before[-1]
+        gap = text[last.end : cue_start]
+        if gap.startswith(")") and len(before) > 1:  # "Name (ACR) provides": the acronym is its own mention
+            gap = gap[1:]
+            if before[-2].keys == last.keys:
+                before = before[:-1]
+                last = before[-1]
+        if not re.fullmatch(
+            r"(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s*,?\s*(?:(?:which|who|that)\s+)?"
+            r"(?:(?!and\b|but\b|or\b|the\b)[a-z][\w-]*\s+){0,5}?\s*",
+            gap,
+        ):
+            if not re.fullmatch(r"(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s*,?\s*(?:(?:which|who|that)\s+)?(?:also\s+|now\s+|currently\s+)?", gap):
+                return []
+        members = [last]
+        k = len(before) - 2
+        while k >= 0:
+            sep = text[before[k].end : members[0].start]
+            if re.fullmatch(r"(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s*(?:,|and|&|,\s*and|/)\s*(?:the\s+)?", sep):
+                members.insert(0, before[k])
+                k -= 1
+                continue
+            break
+        # "Public Health, Staffordshire County Council as the commissioner": a team written with its
+        # council is one body when the index knows the combined name
+        return members
+
+    def _leading_place(self, sv: SentenceView) -> str | None:
+        m = re.match(r"\s*(?:In|For|Across|Throughout|Within)\s+", sv.text)
+        if not m:
+            return None
+        for p in sv.places:
+            if p.start <= m.end() + 4:
+                return p.scope
+        return None
+
+    def _scope(self, own: list[Place], subject: list[Place], lead: str | None) -> str | None:
+        for places in (own, subject):
+            if places:
+                return places[0].scope
+        return lead
+
+    def _review_flags(self, sv: SentenceView, olist: OrgList) -> dict[str, bool]:
+        """"X – not included in this CLAS review" applies to the body before it."""
+        flags: dict[str, bool] = {}
+        members = olist.members
+        text = sv.text
+        for i, om in enumerate(members):
+            nxt = next((o.start for o in sv.oms if o.start >= om.end and set(o.keys) != set(om.keys)), len(text))
+            segment = text[om.end : nxt]
+            excluded = bool(re.search(r"not\s+(?:been\s+)?included\s+in\s+(?:this|the)\b", segment, re.I))
+            for k in om.keys:
+                flags[k] = flags.get(k, False) or not excluded
+            del i
+        return flags
+
+    def _compounds(self, sv: SentenceView, cues: list[tuple[str, str, str | None, int, int, object]]) -> list[Fact]:
+        """Provision stated by naming: "the SSSFT GUM service", "BHFT's Queens Hospital ED",
+        "The adult substance misuse service, One Recovery,", "maternity services at UHNM"."""
+        text = sv.text
+        facts: list[Fact] = []
+        provider_types = {"NHSTrust", "NHSFoundationTrust", "VoluntaryOrganisation", "IndependentProvider", "Organisation",
+                          "Partnership"}
+        for om in sv.oms:
+            if om.collective or om.site or len(om.keys) != 1:
+                continue
+            org = self.orgs.organisations.get(om.keys[0])
+            if org is None or org.type not in provider_types:
+                continue
+            # ORG ['s] [(ACR)] [Site] [modifiers] SERVICE
+            after = text[om.end :]
+            m = re.match(r"(?:['’]s)?(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s+", after)
+            if m:
+                pos = om.end + m.end()
+                site = next((o for o in sv.oms if o.start == pos and o.site), None)
+                if site is not None:
+                    pos = site.end + len(text[site.end :]) - len(text[site.end :].lstrip())
+                else:
+                    sm = re.match(r"(?:[A-Z][\w’'-]*\s+){0,3}(?:Hospital|Infirmary)\s+", text[pos:])
+                    if sm and m.group(0).startswith(("'", "’")):
+                        pos += sm.end()
+                mod = re.match(r"(?:(?:safeguarding|specialist|community|integrated|local|new|existing|hospital)\s+(?:team\s+supporting\s+)?)*", text[pos:], re.I)
+                if mod:
+                    pos += mod.end()
+                svc = next((s for s in sv.services if s.start == pos), None)
+                if svc is not None and svc.key not in ("primary-care", "childrens-health-services", "designated-professionals"):
+                    # "UHNM midwifery" yes; but not an object of a verb that follows ("X CAMHS commissioned by")
+                    facts.append(Fact("provides", [om], [svc.key], None, (om.start, svc.end)))
+                    continue
+            # "The adult substance misuse service, One Recovery,"
+            b = re.search(r"\b(?:service|team|provider)\s*,\s*(?:the\s+)?$", text[: om.start])
+            if b and re.match(r"\s*(?:\([A-Z][A-Za-z&]{1,9}\))?\s*(?:,|has|is|provides)", text[om.end :]):
+                svc = next((s for s in sv.services if s.end >= b.start() - 1 and s.end <= b.end()), None)
+                if svc is not None:
+                    facts.append(Fact("provides", [om], [svc.key], None, (svc.start, om.end)))
+        # "maternity services at UHNM and BHFT"
+        for svc in sv.services:
+            m = re.match(r"\s*(?:services?|units?|clinics?|departments?)?\s+at\s+", text[svc.end :])
+            if not m or svc.key in ("primary-care", "childrens-health-services", "designated-professionals"):
+                continue
+            ol = parse_org_list(sv, svc.end + m.end(), "")
+            members = [o for o in ol.members if not o.collective and not o.site and len(o.keys) == 1
+                       and getattr(self.orgs.organisations.get(o.keys[0]), "type", "") in provider_types]
+            if members:
+                facts.append(Fact("provides", members, [svc.key], None, (svc.start, ol.end)))
+        return facts
+
+    # ------------------------------------------------------------------ transfers
+
+    def _transfer(self, sv: SentenceView, source: str, state: _State) -> bool:
+        text = sv.text
+        verb = re.search(r"\b(?:transferred|transfers|moved|passed|was transferred|were transferred|took over|transitioned)\b", text, re.I)
+        if not verb or not re.search(r"commission", text, re.I):
+            return False
+        if FUTURE_RE.search(text[max(0, verb.start() - 30) : verb.end()]):
+            return False
+        from_key = to_key = None
+        services: list[str] = []
+        fm = re.search(r"\bfrom\s+(?:the\s+)?", text[verb.start() :])
+        tm = re.search(r"\bto\s+(?:the\s+)?", text[verb.start() :])
+        if re.match(r"took over", verb.group(0), re.I):
+            subj = self._subject_orgs(sv, verb.start(), 0)
+            to_key = subj[-1].keys[0] if subj else None
+            tm = None
+        if tm:
+            om = sv.om_at(verb.start() + tm.end())
+            to_key = om.keys[0] if om and len(om.keys) == 1 else None
+        if fm:
+            om = sv.om_at(verb.start() + fm.end())
+            from_key = om.keys[0] if om and len(om.keys) == 1 else None
+        if from_key is None and not fm:
+            subj = self._subject_orgs(sv, verb.start(), 0)
+            if subj and not re.match(r"took over", verb.group(0), re.I):
+                from_key = subj[-1].keys[0]
+        if to_key is None:
+            return False
+        services = _unique([s.key for s in sv.services if s.end <= verb.start()]) or _unique(
+            [s.key for s in sv.services if s.start >= verb.end()]
+        )
+        if not services:
+            return False
+        if from_key is None and re.search(r"\balso\b", text, re.I):
+            from_key = state.last_transfer_from
+        date = _date(text[verb.start() :]) or _date(text[: verb.start()])
+        scope = None
+        places = sv.places_in(0, verb.start())
+        if places:
+            scope = places[0].scope
+        for key in services:
+            t = (key, from_key, to_key)
+            if t in self._transfers:
+                continue
+            self._transfers.add(t)
+            self.result.transfers.append(
+                Transfer(service=key, from_org=from_key, to_org=to_key, source=source, evidence=_fold(text), date=date, scope=scope)
+            )
+        if from_key:
+            state.last_transfer_from = from_key
+        state.last_services = services
+        return True
+
+    # ------------------------------------------------------------------ output
+
+    def _emit(self, f: Fact, sv: SentenceView, source: str) -> None:
+        evidence = _fold(sv.text[f.evidence[0] : f.evidence[1]]).strip(" ,;") or _fold(sv.text)
+        is_finding = source[:1].isdigit()
+        for om in f.orgs:
+            for key in om.keys:
+                if key not in self.orgs.organisations:
+                    continue
+                for service in f.services:
+                    if f.relation == "provides" and service == "childrens-health-services":
+                        continue
+                    seen_key = (f.relation, key, service, f.scope)
+                    if seen_key in self._seen:
+                        a = self._seen[seen_key]
+                        a.in_review = a.in_review or f.in_review.get(key, True)
+                        a.start = a.start or f.start
+                        continue
+                    if is_finding and f.scope is None and (f.relation, key, service) in self._pairs:
+                        if f.start:
+                            for a in self.result.arrangements:
+                                if (a.relation, a.organisation, a.service) == (f.relation, key, service) and not a.start:
+                                    a.start = f.start
+                        continue
+                    a = Arrangement(
+                        relation=f.relation,
+                        organisation=key,
+                        service=service,
+                        source=source,
+                        evidence=evidence,
+                        scope=f.scope,
+                        role=f.role,
+                        on_behalf_of=[k for k in f.on_behalf_of if k != key],
+                        start=f.start,
+                        in_review=f.in_review.get(key, True),
+                    )
+                    self._seen[seen_key] = a
+                    self._pairs.add((f.relation, key, service))
+                    self.result.arrangements.append(a)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for x in items:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def extract_arrangements(structure: Structure, orgs: OrgLookup) -> CommissioningResult:
+    """Every commissioning and provision arrangement and every transfer of commissioning stated in
+    the context section and the numbered findings of a report."""
+    return _Extractor(structure, orgs).run()
+
+
+__all__ = ["CommissioningResult", "OrgLookup", "extract_arrangements", "split_sentences"]
