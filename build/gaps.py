@@ -1,0 +1,662 @@
+"""Stated gaps: sentences of a report that say an arrangement falls short.
+
+A *gap* is a statement that a service, capacity, commissioning arrangement, pathway, policy,
+governance/oversight arrangement or workforce arrangement (training, supervision, staffing) is
+missing, not commissioned, commissioned only in part, not fit for purpose, or not in place.
+
+The rules follow the language of shortfall, clause by clause:
+
+* **cues** — the words that carry a shortfall: negated existence ("there is no ...", "not in place"),
+  deficiency ("lack of", "absence of", "underdeveloped", "not robust", "insufficient"), restriction
+  ("commissioned ... only", "only 50%"), habitual negation ("not routinely", "not always"),
+  persistence ("remains interim"), difficulty ("problematic", "hampered"). Strong cues make a gap on
+  their own; a bare negation ("does not", "have not") needs an *arrangement* in its scope (a
+  pathway, process, policy, training, oversight ...) or a habitual adverb ("routinely").
+* **what cancels a cue** — a negated negative ("no waiting list", "no longer", "not only"), future or
+  work in progress ("will", "being developed", "plans to"), the reviewers' own limits ("we were unable
+  to review ... due to"), scope notes ("not included in this review"), a single case ("in one case",
+  "Child T"), and hedged improvement remarks ("could be strengthened", "scope to develop") unless a
+  strong cue sits in the same clause.
+* **contrast** — sentences are cut into clauses at "however", "but", "although", "whilst" and ";".
+  A shortfall in a concessive clause ("Although some had not ..., ... this is positive") does not
+  count when the main clause is praise.
+
+Each gap gets a kind (``GAP_KINDS``) from the arrangement words in its clause, the services and bodies
+it concerns, the quote (its sentence), the finding it came from, the recommendations that finding
+cites, and ``cue``: the words that made it a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .model import Arrangement, Citation, Gap, Paragraph, Structure
+
+GAP_KINDS = ("commissioning-capacity", "service-coverage", "pathway", "governance", "workforce")
+
+# Sections whose unnumbered text can state gaps (numbered findings always can).
+GAP_SECTIONS = ("context",)
+
+
+class _Mention(Protocol):
+    key: str
+
+
+class OrgMentions(Protocol):
+    """What gap extraction needs of ``OrgIndex``: the bodies a piece of text names."""
+
+    def mentions(self, text: str) -> Sequence[_Mention]: ...
+
+
+# --------------------------------------------------------------------------- sentences and clauses
+
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|eg|ie|etc|vs|no|nos|dr|mr|mrs|ms|st|approx|incl)\.$", re.I)
+_MARKER = re.compile(r"\(\s*\**\s*Recommendations?\b[^)]*\)\**", re.I)
+
+
+def strip_markers(text: str) -> str:
+    """Remove "(Recommendation 1.2)" markers and Markdown emphasis."""
+    text = _MARKER.sub(" ", text)
+    text = text.replace("**", " ").replace("__", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (keeps "e.g.", "1.13" and initials together)."""
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.!?]+[\"”’')\]]*\s+(?=[A-Z0-9“\"‘(•\-])", text):
+        chunk = text[start:m.end()].strip()
+        if _ABBREV.search(text[start:m.start() + 1].strip()) or re.search(r"\b[A-Z]\.$", chunk):
+            continue
+        if chunk:
+            out.append(chunk)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+_CONCESSIVE = re.compile(r"^(?:although|though|whilst|while|despite|even though|notwithstanding)\b", re.I)
+_CLAUSE_CUT = re.compile(
+    r";\s*|,?\s+\bhowever\b,?\s*|^however,?\s*|,\s*but\s+|\s+but\s+(?=(?:there|this|these|it|the|they|we|no|not)\b)"
+    r"|,\s*(?=(?:although|though|whilst|while|despite)\b)"
+    r"|\.\s*",
+    re.I,
+)
+
+
+@dataclass
+class Clause:
+    text: str
+    concessive: bool
+    fronted: bool = False  # a concessive clause that opens its sentence ("Although A, B")
+
+
+def split_clauses(sentence: str) -> list[Clause]:
+    """Cut a sentence at contrast and ";": "Although A, B" -> [A (concessive), B]."""
+    parts = [p.strip(" ,") for p in _CLAUSE_CUT.split(sentence) if p and p.strip(" ,")]
+    out: list[Clause] = []
+    for i, part in enumerate(parts):
+        if _CONCESSIVE.match(part):
+            # "Although A, B": A is concessive, B (after the first comma) is the main clause.
+            body = _CONCESSIVE.sub("", part, count=1).strip(" ,")
+            head, sep, rest = body.partition(", ")
+            out.append(Clause(head, True, fronted=i == 0))
+            if sep and rest:
+                out.append(Clause(rest, False))
+        else:
+            out.append(Clause(part, False))
+    return out
+
+
+# --------------------------------------------------------------------------- the language of shortfall
+
+# Arrangement words: what a gap is about. Each maps to the kind it suggests.
+_KIND_TERMS: dict[str, str] = {
+    "commissioning-capacity": (
+        r"commission\w*|non-commission\w*|under-commission\w*|fund(?:ed|ing)|(?<!team )(?<!teams )capacity|"
+        r"waiting (?:times?|lists?)|fit for purpose|eligible population|resourc\w+|access to [\w\- ]{0,40}(?:care|beds|services?)"
+    ),
+    "service-coverage": (
+        r"offered|offer of|not available|available to|clinics?|specialist service|service in place|"
+        r"contacts?|universal\w*|coverage|reach\w*|opportunity to see|benefit+ing from|boroughs|districts|"
+        r"provision of (?:a |any )?service"
+    ),
+    "workforce": (
+        r"train\w*|e-learning|supervis\w+|staffing|staff availability|competenc\w+|preceptorship|awareness|"
+        r"understood|understanding|knowledge|named gp|member of staff|culture|level (?:one|two|three|four|[1-4]) "
+        r"|capacity (?:of|in) (?:the )?(?:\w+ )?safeguarding teams?|safeguarding teams?[^.]{0,40}capacity|"
+        r"capacity in the combined role|stretch capacity|designated (?:nurse|doctor)s? (?:role|post)|"
+        r"capacity is currently limited|paediatric nurse cover"
+    ),
+    "governance": (
+        r"oversight|assur\w+|audit\w*|governance|monitor\w*|performance|data\b|reporting|report on|"
+        r"accountab\w+|leadership|grip|clear picture|complete picture|escalat\w+|polic(?:y|ies)|strategy|"
+        r"quality assurance|framework|board|responsible for|picked up|lessons learnt|agreement|interim|"
+        r"leads forum|performance group|constituted group|case record auditing|compliance"
+    ),
+    "pathway": (
+        r"pathways?|protocols?|procedures?|process(?:es)?|prompts?|tools?|risk assessments?|notif\w+|"
+        r"inform\w*|shar\w+|sen[dt]s?|receiv\w+|invited|attend\w*|contribut\w+|liais\w+|records?|"
+        r"recording|referrals?|systems?|IT\b|electronic|flag\w*|alerts?|portal|criteria|guidance|documentation|"
+        r"plans?|forums?|panels?|meetings?|consent|follow\w*[ -]up|followed up|communicat\w+|secured|"
+        r"joint working|arrangements for|facility|questions|submission|reports?\b|birth plans?"
+    ),
+}
+
+# Anything in this list is an "arrangement": the object a bare negation must reach for a gap.
+_ARRANGEMENT = re.compile(
+    "|".join(rf"(?:\b(?:{v}))" for v in _KIND_TERMS.values()) + r"|\barrangements?\b|\bin place\b|\bservices?\b",
+    re.I,
+)
+
+# Cues. ``force``: "absence" (something is not there: "there is no", "lack of", "not commissioned",
+# "only 50%"), "deficit" (it is there but falls short: "not robust", "underdeveloped", "limited") or
+# "soft" (a difficulty or doubt: "problematic", "not clear", "unable to"). ``frame`` says where the
+# thing that falls short is written: after the cue ("pre": "lack of <oversight>"), before it ("post":
+# "<governance> is weak") or either side of a negated verb ("verb": "<midwives> do not routinely
+# receive <notifications>").
+
+
+@dataclass(frozen=True)
+class CueRule:
+    name: str
+    pattern: re.Pattern[str]
+    force: str
+    frame: str
+
+
+def _rule(name: str, pattern: str, force: str, frame: str) -> CueRule:
+    return CueRule(name, re.compile(pattern, re.I), force, frame)
+
+
+CUE_RULES: tuple[CueRule, ...] = (
+    _rule("not commissioned", r"\b(?:not|never) (?:been |currently |yet )*commissioned\b|\bnon-commission\w*|\bunder-commission\w*|\buncommissioned\b", "absence", "post"),
+    _rule("commissioned only in part", r"\bcommissioned\b[^.;]{0,60}\bonly\b|\bonly (?:been )?commissioned\b", "absence", "post"),
+    _rule("offered only in part", r"\b(?:offered|available|provided|delivered|funded|runs?|operates?)\b[^.;]{0,50}\b(?:only|solely)\b|\bonly (?:offered|available|provided|runs?|operates?)\b", "absence", "post"),
+    _rule("only part reached", r"\bonly (?:about |around |approximately )?\d+(?:\.\d+)?\s?(?:%|per ?cent)|\bonly \d+ (?:of|out of)\b|\b(?:about |approximately )?\d+\s?% of [\w\s]{0,40}\bnot\b", "absence", "post"),
+    _rule("only part trained", r"\b(?:level (?:one|two|1|2)|online|e-learning)\b[^.;]{0,40}\bonly\b|\bonly (?:undertaken |completed |had |received )?(?:level (?:one|two|1|2)|online|e-learning)\b", "absence", "pre"),
+    _rule("not fit for purpose", r"\bnot fit for purpose\b|\bunfit for\b", "absence", "post"),
+    _rule("there is no", r"\bthere (?:is|are|was|were|has been|have been|had been) (?:currently |still |also |at present |yet )?(?:no|not (?:an?|any|yet an?))\b|\bthere is not\b|\bthere (?:is|was) nothing\b", "absence", "pre"),
+    _rule("not ... any", r"\b(?:not|n't) (?:\w+ ){0,3}any\b|\bnever\b", "absence", "verb"),
+    _rule("no ...", r"(?:^|[,:]\s*|\b(?:is|are|was|were|has|have|had|with|and|or|of|offers?|holds?|includes?)\s)no\s(?!\w+ (?:longer|doubt)\b)", "absence", "pre"),
+    _rule("none", r"\bnone of\b", "absence", "pre"),
+    _rule("not in place", r"\bnot (?:yet |currently |always |all |been |put )*in place\b", "absence", "post"),
+    _rule("lack of", r"\black(?:s|ed|ing)?\b(?! of (?:concern|delay))", "absence", "pre"),
+    _rule("absence of", r"\babsence of\b|\babsent\b(?! from)|\bnot present\b", "absence", "pre"),
+    _rule("missing", r"\bmissing\b|\bmissed opportunit\w+|\bmissing the opportunity\b", "soft", "post"),
+    _rule("a gap", r"\b(?:is|are|was|represents?|remains?|creates?|leaves?|this is) (?:a |an |another )?(?:significant |notable |key |clear )?gaps?\b|\bgap in\b", "absence", "post"),
+    _rule("underdeveloped", r"\bunder-?developed\b|\bnot (?:yet |fully |well |sufficiently |formally )?(?:developed|established|embedded|implemented|in use|formali[sz]ed|agreed)\b|\bnot (?:a |an )?(?:formal|formali[sz]ed)\b|\bnot formally (?:adopted|established|agreed)\b|\binterim\b", "deficit", "post"),
+    _rule("not robust", r"\bnot (?:sufficiently |always |yet |as |very |fully |consistently )?(?:robust|effective|adequate|sufficient|strong|well secured|sensitive enough|frequent enough)\b|\bineffective\b", "deficit", "post"),
+    _rule("insufficient", r"\binsufficient\w*|\binadequa\w+|\bnot sufficiently\b|\bunlikely to be sufficient\w*|\bnot sufficient\b|\bnot enough\b", "deficit", "post"),
+    _rule("weak", r"\bweak(?:ness(?:es)?)?\b|\bpoor(?:ly)? (?:developed|co-ordinated|coordinated)\b|\bfragmented\b", "deficit", "post"),
+    _rule("limited", r"\b(?:is|are|was|were|remains?|been) (?:currently |very |also |too |still )?limited\b|\blimited (?:capacity|arrangements|opportunit\w+|evidence|access|provision|number of|availability|resources?)\b|\blimitations?\b", "deficit", "post"),
+    _rule("over-reliance", r"\bover[ -]?relian\w+|\breliance on\b|\breliant on\b", "deficit", "post"),
+    _rule("remains", r"\bremains? (?:overall )?(?:interim|an area for (?:\w+ )?improvement|outstanding|unresolved|a (?:concern|challenge|risk))", "deficit", "post"),
+    _rule("not in line with guidance", r"\bnot in (?:line|accordance|keeping) with\b|\bnon-?complian\w+|\bnot compliant\b|\bbelow (?:the )?(?:expected|required|recommended)\b", "deficit", "post"),
+    _rule("waiting", r"\bnegatively (?:impacted|affected)\b|\blengthy waiting\b|\blong waits?\b|\bwaiting times? (?:are|were|is|remain) (?:long|lengthy)|\bdelays? in (?:access|accessing)\b", "deficit", "post"),
+    _rule("stretched", r"\bstretch(?:es|ed)? (?:the )?capacity\b|\bdeficit\b(?! hyperactivity)|\bshortfall\b|\bshortages?\b|\bunder-?staff\w*", "deficit", "post"),
+    _rule("not routinely", r"\bnot (?:being |been )?(?:fully|consistently|routinely|always|currently|regularly|formally|actively|generally|reliably|all|yet|systematically)\b", "deficit", "verb"),
+    _rule("not shared", r"\bnot (?:being |been )?(?:invited|informed|notified|shared|sent|received|included|consulted|involved|communicated|escalated|recorded|used|picked up|undertaken|trained)\b", "soft", "verb"),
+    _rule("unclear", r"\bunclear\b|\bnot (?:\w+ )?clear\b|\black of clarity\b|\bnot apparent\b|\bdifficult to identify\b|\bnot (?:\w+ )?evident\b", "soft", "post"),
+    _rule("difficulty", r"\bproblematic\b|\bhampered\b|\bdifficult to\b|\bdifficult(?:y|ies) (?:in|with)\b|\bfound it difficult\b|\bbreak\w*down\b|\bthere (?:were|are|is) (?:commonly |some |also )?issues?\b", "soft", "post"),
+    _rule("high risk", r"\brisk\b[^.;]{0,120}\b(?:is|was|remains|were) (?:very )?high\b|\b(?:created|creates|are|were|is) (?:\w+ )?barriers? to\b", "deficit", "verb"),
+    _rule("a concern", r"\b(?:was|is|remains|were) a (?:\w+ )?concern\b", "soft", "post"),
+    _rule("unable", r"\bunable to\b|\bnot (?:been )?able to\b|\bcannot\b|\bcan ?not\b", "soft", "verb"),
+    _rule("no evidence", r"\bno evidence\b|\bdid not see (?:any )?evidence\b|\blittle evidence\b|\bnot (?:see|find) evidence\b", "soft", "pre"),
+    _rule("less confident", r"\bless confident\b|\black of confidence\b|\bnot confident\b", "soft", "post"),
+)
+
+# A bare negation: weakest cue; needs an arrangement right after it, or a habit adverb.
+_WEAK_RE = re.compile(r"\b(?:not|no|never|n't|without)\b(?! (?:find|feel|think|believe|consider)\b)", re.I)
+_HABIT = re.compile(r"\b(?:routinely|consistently|currently|regularly|formally|at present|systematically)\b", re.I)
+
+# What cancels a cue.
+_PRAISE_NEG = re.compile(
+    r"\b(?:no|without|not|nor|any) (?:\w+ ){0,2}(?:waiting lists?|waits?|delays?|backlogs?|concerns?|issues|difficult\w*|"
+    r"detriment|gaps|barriers|problems|harm|exceptions?|doubt|drift)\b|\bno longer\b|\bnot only\b|\bnot least\b|\bnot just\b"
+    r"|\bnot (?:\w+ )?(?:required|needed|necessary|want|wish|prefer)\w*\b|\bprefer\w* not\b|\bno (?:recall|recourse)\b"
+    r"|\bdo not attend\b|\bdid not attend\b|\bwas not attending\b|\bnot (?:a |an )?(?:problem|issue|barrier)\b"
+    r"|\b(?:children|young people|families|women|cases|those|people)\b[^.;]{0,40}\bwhere there (?:is|are) no\b",
+    re.I,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|in case|in the event)\b[^,;]{0,60}$|\b(?:risks? of|mitigate|avoid\w*|prevent\w*|reduc\w+)\b[^,;]{0,25}$"
+    r"|\bin (?:their|his|her) $|\bensure (?:that )?(?:there (?:is|are) )?$",
+    re.I,
+)
+_PRAISE = re.compile(
+    r"\b(?:good|very good|excellent|effective(?:ly)?|strong|robust|positive|well[ -](?:established|developed|embedded|supported|co-?ordinated)|"
+    r"outstanding|impressive|commendable|notable practice|good practice|(?:are|were|is) being met|appropriate)\b",
+    re.I,
+)
+_NEGATED_PRAISE = re.compile(
+    r"\b(?:not|no|lack of|absence of|nor)\b(?: \w+){0,3} (?:good|effective|strong|robust|positive|appropriate|well)\b", re.I
+)
+_FUTURE = re.compile(
+    r"(?<!expectation that )(?<!expected that )\b(?:will|shall)\b(?! not)(?! be expected)|\b(?:is|are|was|were) (?:being|currently being) (?:developed|established|reviewed|implemented|"
+    r"introduced|rolled out|considered|piloted|planned|addressed|put in place|progressed)\b|\bplans? (?:to|are)\b|\b(?:is|are) planned\b|"
+    r"\bin (?:the )?future\b|\bnot yet (?:been )?(?:evaluated|known|clear how)\b|\bdue to (?:start|begin|be)\b|\bproposed\b|"
+    r"\bwork is (?:underway|ongoing)\b|\bin development\b|\bwas considering\b|\btoo soon to\b",
+    re.I,
+)
+_HEDGED_IMPROVEMENT = re.compile(
+    r"\bcould (?:be )?(?:further )?(?:strengthen\w*|develop\w*|improv\w*|enhanc\w*|benefit)\b|\b(?:more |further |some )?scope (?:to|for)\b|"
+    r"\bopportunit(?:y|ies) to (?:further )?(?:strengthen|develop|improve|enhance|build)\b|\bwould benefit\b|"
+    r"\bmay (?:need|require|benefit)\b|\bidentified as an area for\b|\bfurther strengthen\w*\b|\bless consistent\b|"
+    r"\bcould be (?:more|better)\b|\bis an area for (?:further )?(?:development|improvement|strengthening)\b",
+    re.I,
+)
+_METHOD = re.compile(
+    r"\bwe (?:were|are) (?:unable|not able) to (?:review|look|see|evaluate|assess|examine|access|confirm|verify|meet|speak)\b"
+    r"(?![^.;]*\b(?:as|because) (?:the|this|there)\b[^.;]*\b(?:does not|do not|is not|no)\b)"
+    r"|\bnot (?:included|part of|within the scope of|covered by|considered in|reviewed as part of) (?:in )?(?:this|the) (?:\w+ )?review\b"
+    r"|\bnot included in (?:this|the) (?:\w+ )?(?:review|inspection)\b|\b(?:were|was) not (?:inspected|reviewed)\b|\bdue to IT problems\b",
+    re.I,
+)
+_SINGLE_CASE = re.compile(
+    r"(?i:\bin (?:one|this|that|a single|another) (?:case|instance|example|record)\b|\bone (?:case|young person|child|care leaver|mother|"
+    r"family|parent|practitioner)\b|\bcase example\b|\b(?:of|in|for) this (?:encounter|episode|incident|visit|attendance|young person|child|family|mother|baby)\b)"
+    r"|\b(?:Child|Young person|Baby) [A-Z]\b",
+)
+_PRACTICE_SLIP = re.compile(
+    r"\b(?:some|a few|a number of|individual) (?:\w+ ){0,2}(?:midwives|practitioners|staff|nurses|doctors|clinicians|GPs|workers|cases|records|notes|forms|referrals)\b[^;]{0,30}\b(?:were|was|did|had|are)\b"
+    r"|\bnot (?:always |all )?(?:fully )?(?:completed|articulated|documented|signed|dated|legible)\b",
+    re.I,
+)
+
+
+@dataclass
+class CueHit:
+    rule: CueRule
+    start: int
+    end: int
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
+
+    @property
+    def force(self) -> str:
+        return self.rule.force
+
+
+_WEAK_RULE = CueRule("negation of an arrangement", _WEAK_RE, "weak", "verb")
+
+
+def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a[0] < y and x < a[1] for x, y in spans)
+
+
+def _inside(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return _overlaps(span, spans)
+
+
+def shortfall_cues(clause: str) -> list[CueHit]:
+    """Shortfall cues in one clause, in text order. Negated negatives ("no waiting list") and cues in
+    a hypothetical frame ("if a midwife is unable to attend", "the risk of any lack of ...") are left out."""
+    cancelled = [m.span() for m in _PRAISE_NEG.finditer(clause)]
+    hits: list[CueHit] = []
+    taken: list[tuple[int, int]] = []
+    for rule in CUE_RULES:
+        for m in rule.pattern.finditer(clause):
+            span = m.span()
+            if _overlaps(span, cancelled) or _overlaps(span, taken):
+                continue
+            if _HYPOTHETICAL.search(clause[: span[0]]):
+                continue
+            hits.append(CueHit(rule, *span))
+            taken.append(span)
+    if not hits:
+        for m in _WEAK_RE.finditer(clause):
+            if _overlaps(m.span(), cancelled) or _HYPOTHETICAL.search(clause[: m.start()]):
+                continue
+            if _ARRANGEMENT.search(clause[m.end(): m.end() + 90]) or _HABIT.search(clause):
+                hits.append(CueHit(_WEAK_RULE, *m.span()))
+                break
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+@dataclass
+class ClauseVerdict:
+    is_gap: bool
+    hits: list[CueHit] = field(default_factory=list)
+    reason: str = ""  # why the cues were cancelled
+
+
+def _cue_label(clause: str, hit: CueHit) -> str:
+    return f"{hit.name}: \u201c{clause[hit.start:hit.end].strip()}\u201d"
+
+
+def _object_window(text: str, hit: CueHit) -> str:
+    """Where the thing that falls short is written, by the cue's frame (the cue itself included)."""
+    cue = text[hit.start:hit.end]
+    after = text[hit.end: hit.end + 100]
+    before = text[max(0, hit.start - 120): hit.start]
+    if hit.rule.frame == "pre":
+        return cue + " " + after
+    if hit.rule.frame == "post":
+        return before + " " + cue + " " + after[:40]
+    return before[-60:] + " " + cue + " " + after
+
+
+_ANAPHOR = re.compile(r"^(?:this|that|these|it|which)\b", re.I)
+
+
+def judge_clause(clause: Clause, sentence: str, before: str = "") -> ClauseVerdict:
+    """Does this clause state a shortfall in an arrangement? ``before`` is the previous sentence
+    (for "This is not in accordance with ...", whose arrangement was named just before)."""
+    text = clause.text
+    hits = shortfall_cues(text)
+    if not hits:
+        return ClauseVerdict(False)
+    anaphoric = bool(_ANAPHOR.match(text))
+    practice_before = anaphoric and bool(_PRACTICE_SLIP.search(before) or _SINGLE_CASE.search(before))
+
+    def keep(h: CueHit) -> bool:
+        habit = bool(_HABIT.search(text[max(0, h.start - 40): h.end + 40]))
+        if _METHOD.search(text) and h.force != "absence":
+            return False
+        if _FUTURE.search(text) and h.force in ("soft", "weak", "deficit"):
+            return False
+        if _HEDGED_IMPROVEMENT.search(text) and h.force in ("soft", "weak"):
+            return False
+        if (_SINGLE_CASE.search(text) or practice_before) and not habit:
+            return False
+        if _PRACTICE_SLIP.search(text) and h.force != "absence" and h.name != "not shared" and not habit:
+            return False
+        # the thing missing or in doubt must be an arrangement, written where the cue's frame puts it
+        # (an anaphor -- "This is insufficient" -- points back to the previous sentence)
+        window = _object_window(text, h)
+        if _ARRANGEMENT.search(window):
+            return True
+        return anaphoric and h.force in ("absence", "deficit") and bool(_ARRANGEMENT.search(before))
+
+    kept = [h for h in hits if keep(h)]
+    if not kept:
+        return ClauseVerdict(False, hits, "cancelled: method, future, hedge, single case or no arrangement")
+    if all(h.force in ("soft", "weak") for h in kept):
+        rest = text
+        for h in kept:
+            rest = rest[: h.start] + " " * (min(len(text), h.end + 100) - h.start) + rest[h.end + 100:]
+        if _PRAISE.search(rest) and not _NEGATED_PRAISE.search(text):
+            return ClauseVerdict(False, kept, "praise")
+    return ClauseVerdict(True, kept)
+
+
+def _main_clause_is_praise(clauses: list[Clause], verdicts: list[ClauseVerdict]) -> bool:
+    for c, v in zip(clauses, verdicts, strict=True):
+        if not c.concessive and not v.is_gap and _PRAISE.search(c.text) and not _NEGATED_PRAISE.search(c.text):
+            return True
+    return False
+
+
+@dataclass
+class GapSentence:
+    sentence: str
+    clause: str
+    cue: str
+    kind: str
+    cue_at: int = 0  # offset of the cue in the sentence
+    previous: str = ""  # the sentence before (what "This is not commissioned" points back to)
+
+
+def gap_sentences(text: str) -> list[GapSentence]:
+    """The sentences of a paragraph that state a gap, one per sentence and kind, with cue and kind."""
+    out: list[GapSentence] = []
+    seen: set[tuple[str, str]] = set()
+    previous = ""
+    for sentence in split_sentences(strip_markers(text)):
+        clauses = split_clauses(sentence)
+        verdicts = [judge_clause(c, sentence, previous) for c in clauses]
+        praise_main = _main_clause_is_praise(clauses, verdicts)
+        for clause, verdict in zip(clauses, verdicts, strict=True):
+            if not verdict.is_gap or (clause.fronted and praise_main):
+                continue
+            for hit in verdict.hits:
+                kind = classify_hit(clause.text, hit, sentence)
+                if (sentence, kind) in seen:
+                    continue
+                seen.add((sentence, kind))
+                at = max(sentence.find(clause.text), 0) + hit.start
+                out.append(GapSentence(sentence, clause.text, _cue_label(clause.text, hit), kind, at, previous))
+        previous = sentence
+    return out
+
+
+# --------------------------------------------------------------------------- kinds
+
+# Arrangement words by kind, most specific first: the first pattern that matches in the window
+# around a cue names the kind ("capacity of the safeguarding team" is workforce, "commissioned
+# capacity" is commissioning).
+_KIND_ORDER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(p, re.I))
+    for kind, p in (
+        ("workforce", r"\bcapacity (?:of|in) (?:the )?(?:\w+ )?(?:safeguarding team|combined role)|\b(?:safeguarding|named|designated) (?:team|nurse|midwife|doctor|lead|role)s?\b[^.;]{0,40}\bcapacity\b|"
+                      r"\bcapacity\b[^.;]{0,40}\b(?:safeguarding (?:team|agenda|lead)|named|designated)\b|\bstretch\w* (?:the )?capacity\b|\bnamed gp role\b|\bmember of staff\b|\bpaediatric nurse cover\b|\bstaffing\b"),
+        ("governance", r"\bnot (?:\w+ )?clear (?:if|what|who|whether)\b|\bcannot assure\b|\bassure itself\b|\bmanagers? (?:do|does|did) not (?:review|check|monitor)\b"),
+        ("commissioning-capacity", r"\b(?:not|non-|un|under-|lack of |only )commission\w*|\bcommissioned (?:to|in|for|only)\b|\bcommissioned capacity\b|"
+                                   r"\bfit for purpose\b|\bwaiting (?:times?|lists?)\b|\bfund(?:ed|ing)\b|(?<!parenting )(?<!team )\bcapacity\b|"
+                                   r"\baccess to [\w\- ]{0,40}(?:care|beds)\b|(?<!the )\bcommission(?:ed|ing)\b(?! health provider)"),
+        ("workforce", r"\b(?:train\w*|e-learning|supervision|staffing|competenc\w+|preceptorship|awareness|culture)\b|\bnot clearly understood\b|"
+                      r"\bformally adopted\b|\blevel (?:one|two|three|four|[1-4])\b"),
+        ("service-coverage", r"\b(?:offered|offer of|offer|not available to|clinics?|specialist service|contacts|universally|coverage|"
+                             r"opportunity to see|benefit+ing from|boroughs|districts|eligible)\b"),
+        ("governance", r"\b(?:oversight|assur\w+|audit\w*|governance|performance|grip|accountab\w+|escalat\w+|monitor\w*|strategy|interim|"
+                       r"lessons learnt|data|picture|leadership|agreement|responsible for|picked up|leads forum|constituted group)\b|\breport(?:ing)? on\b|\breporting\b"),
+        ("pathway", r"\b(?:pathways?|protocols?|prompts?|tools?|notif\w+|shar(?:e|ed|ing)|flag\w*|alerts?|portal|criteria|records?|"
+                    r"risk assessments?|liaison|liaise|invited|contribut\w+|sen[dt]|receiv\w+|informed?|information|consent|system|IT|forum|panels?|"
+                    r"meetings?|followed up|follow-up|secured|submission|joint working|documentation|guidance|process(?:es)?|plans?|attend\w*)\b"),
+        ("governance", r"\bpolic(?:y|ies)\b|\bboard\b|\bframework\b"),
+    )
+)
+
+
+def _kind_in(window: str) -> str | None:
+    if re.search(r"\bpolicy or pathway\b|\bpathway or policy\b", window, re.I):
+        return "pathway"
+    for kind, rx in _KIND_ORDER:
+        if rx.search(window):
+            return kind
+    return None
+
+
+_INNER_BOUNDARY = re.compile(r",|\b(?:and|that|which|due to|because|as|but|while|whilst|where|resulting in)\b", re.I)
+_SPECIFIC = 2  # the first entries of _KIND_ORDER are specific enough to decide from the whole clause
+
+
+def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
+    """The kind of the gap a cue states, from the arrangement words where its frame puts them."""
+    cue = clause[hit.start:hit.end]
+    if hit.rule.name in ("not commissioned", "commissioned only in part", "not fit for purpose"):
+        return "commissioning-capacity"
+    for kind, rx in _KIND_ORDER[:_SPECIFIC]:
+        if rx.search(clause):
+            return kind
+    after = clause[hit.end: hit.end + 100]
+    before = clause[max(0, hit.start - 120): hit.start]
+    # the subject of a predicate starts after the last clause-internal boundary ("... and that <the
+    # pathway of notification> is not fully effective")
+    cut = list(_INNER_BOUNDARY.finditer(before))
+    subject = before[cut[-1].end():] if cut and len(before[cut[-1].end():].split()) >= 2 else before
+    if hit.rule.frame == "pre":
+        windows = [cue, after, before]
+    elif hit.rule.frame == "post":
+        windows = [cue, subject, before, after]
+    else:
+        windows = [cue, after[:60], subject, after, before]
+    windows += [clause, sentence]
+    for window in windows:
+        kind = _kind_in(window)
+        if kind:
+            return kind
+    return "pathway"
+
+
+def classify_kind(clause: str, sentence: str = "") -> str:
+    """The kind of a gap stated by a clause (its first cue decides)."""
+    hits = shortfall_cues(clause)
+    if hits:
+        return classify_hit(clause, hits[0], sentence)
+    return _kind_in(clause) or _kind_in(sentence) or "pathway"
+
+
+# --------------------------------------------------------------------------- services
+
+ServiceFinder = Callable[[str], list[tuple[str, int]]]  # text -> (service key, offset) in text order
+
+_FALLBACK_SERVICES: list[tuple[str, str]] = [
+    ("mash-health", r"\bMASH\b|multi[- ]agency safeguarding hub"),
+    ("family-nurse-partnership", r"\bFNP\b|family nurse partnership"),
+    ("health-visiting", r"\bhealth visit\w*"),
+    ("special-school-nursing", r"\bspecial school nurs\w*"),
+    ("school-nursing", r"\bschool nurs\w*"),
+    ("maternity", r"\bmidwi\w+|\bmaternity\b|\bantenatal\b|\bante natal\b|\bpregnan\w+|\bunborn"),
+    ("emergency-department", r"\bemergency department|\bED\b|\bA&E\b|\baccident and emergency"),
+    ("minor-injury-unit", r"\bminor injur\w+ units?|\bMIUs?\b|\bMIU['’]s\b|\burgent care\b|\bwalk[- ]in"),
+    ("camhs-tier4", r"\btier 4\b"),
+    ("camhs", r"\bCAMHS?\b|child and adolescent mental health"),
+    ("perinatal-mental-health", r"\bperinatal\b|mother and baby unit"),
+    ("adult-mental-health", r"\badult mental health|\bcommunity mental health teams?|\bCMHTs?\b|\bparental mental"),
+    ("substance-misuse-adults", r"\badult (?:drug|substance|alcohol)\w*|\bADS\b|\bDAT\b"),
+    ("substance-misuse-children", r"\b(?:young people|children)['’]?s? substance misuse"),
+    ("sexual-health", r"\bsexual health|\bCASH\b|\bcontracepti\w+"),
+    ("gum", r"\bGUM\b|genito-?urinary"),
+    ("lac-review-health-assessments", r"\breview health assessments?|\bRHAs?\b"),
+    ("lac-health", r"\blooked[- ]after child\w*|\bLAC\b|\binitial health assessments?|\bIHAs?\b|\bcare leavers?"),
+    ("primary-care", r"\bGPs?\b|\bGP['’]s\b|\bgeneral practi\w+|\bprimary care"),
+    ("designated-professionals", r"\bdesignated (?:nurse|doctor|professional)s?"),
+    ("acute-hospital-services", r"\bacute (?:hospital|trust)s?|\bhospitals?\b"),
+    ("paediatrics", r"\bpaediatric (?:ward|unit|services?)"),
+]
+_FALLBACK_RE = [(k, re.compile(p, re.I if not re.search(r"\\b[A-Z]{2,}", p) else 0)) for k, p in _FALLBACK_SERVICES]
+
+
+def fallback_find_services(text: str) -> list[tuple[str, int]]:
+    """A small service matcher, used only where build/services.py cannot be imported."""
+    found: list[tuple[str, int]] = []
+    taken: list[tuple[int, int]] = []
+    for key, rx in _FALLBACK_RE:
+        for m in rx.finditer(text):
+            if _overlaps(m.span(), taken):
+                continue
+            taken.append(m.span())
+            found.append((key, m.start()))
+    return sorted(found, key=lambda kv: kv[1])
+
+
+# Multi-agency bodies whose health presence is a service: a gap "in the MASH" is about its health presence.
+_BODY_SERVICES: list[tuple[str, re.Pattern[str]]] = [
+    ("mash-health", re.compile(r"\bMASH\b|\b[Mm]ulti[- ]agency safeguarding hub\b")),
+]
+
+
+def default_service_finder() -> ServiceFinder:
+    """``build.services.find_services`` (mentions with offsets) when present, else the fallback."""
+    try:
+        from .services import find_services
+    except ImportError:  # pragma: no cover - services.py ships with the package
+        return fallback_find_services
+
+    def adapted(text: str) -> list[tuple[str, int]]:
+        found = [(m.key, m.start) for m in find_services(text)]
+        spans = [(m.start, m.end) for m in find_services(text)]
+        found += [(key, m.start()) for key, rx in _BODY_SERVICES for m in rx.finditer(text) if not _overlaps(m.span(), spans)]
+        return sorted(found, key=lambda kv: kv[1])
+
+    return adapted
+
+
+def _keys(found: list[tuple[str, int]], near: int | None = None) -> list[str]:
+    """Service keys, the one nearest ``near`` first (the service the shortfall is about), then text order."""
+    order = sorted(found, key=lambda kv: abs(kv[1] - near)) if near is not None else found
+    keys: list[str] = []
+    for key, _ in order[:1] + sorted(order[1:], key=lambda kv: kv[1]):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+# --------------------------------------------------------------------------- paragraphs -> gaps
+
+
+def _org_keys(orgs: OrgMentions | None, text: str) -> list[str]:
+    if orgs is None:
+        return []
+    keys: list[str] = []
+    for m in orgs.mentions(text):
+        if m.key not in keys:
+            keys.append(m.key)
+    return keys
+
+
+def _gap_paragraphs(structure: Structure) -> list[Paragraph]:
+    out = list(structure.findings)
+    for key in GAP_SECTIONS:
+        sec = structure.section(key)
+        if sec is not None:
+            out.extend(p for p in sec.paragraphs if not p.number)
+    return out
+
+
+def extract_gaps(
+    structure: Structure,
+    citations: list[Citation],
+    orgs: OrgMentions | None,
+    arrangements: list[Arrangement] | None = None,
+    *,
+    find_services: ServiceFinder | None = None,
+) -> list[Gap]:
+    """Every stated gap in the findings and the context section, in report order.
+
+    ``arrangements`` (stated commissioning and provision) give the bodies behind a service when the
+    paragraph names none: a gap about a service concerns its commissioners and providers too.
+    """
+    finder = find_services or default_service_finder()
+    cited: dict[str, list[str]] = {}
+    for c in citations:
+        nums = cited.setdefault(c.finding, [])
+        nums.extend(n for n in c.numbers if n not in nums)
+    provided: dict[str, list[str]] = {}
+    for a in arrangements or []:
+        if a.relation == "provides" and a.service not in provided.setdefault(a.organisation, []):
+            provided[a.organisation].append(a.service)
+
+    from .themes import tag_themes
+
+    gaps: list[Gap] = []
+    for para in _gap_paragraphs(structure):
+        found = gap_sentences(para.text)
+        if not found:
+            continue
+        plain = strip_markers(para.text)
+        para_orgs = _org_keys(orgs, plain)
+        para_services = _keys(finder(plain))
+        for gs in found:
+            services = _keys(finder(gs.sentence), gs.cue_at)
+            bodies = _org_keys(orgs, gs.sentence) or para_orgs
+            if not services and gs.previous:
+                services = _keys(finder(gs.previous), len(gs.previous))
+            if not services:
+                # a body the sentence names that provides just one service names that service
+                own = [provided[b][0] for b in bodies if len(provided.get(b, [])) == 1]
+                services = _keys([(k, 0) for k in own]) or para_services
+            gaps.append(
+                Gap(
+                    kind=gs.kind,
+                    source=para.source,
+                    quote=gs.sentence,
+                    services=list(services),
+                    organisations=list(bodies),
+                    recommendations=list(cited.get(para.number or "", [])),
+                    themes=tag_themes(gs.sentence),
+                    cue=gs.cue,
+                )
+            )
+    return gaps

@@ -1,0 +1,143 @@
+"""Safeguarding themes and recurring recommendations.
+
+Themes are the concepts of ``ontology/themes.ttl`` (SKOS scheme ``id/scheme/themes``). Their
+``skos:prefLabel`` and ``skos:altLabel`` values are the cues: a text is about a theme when it names
+one of them as whole words. Labels written in capitals ("MASH", "GP", "CSE") match only in capitals,
+so "mash" or "cse" in ordinary words never do; other labels match in any case, with an optional
+plural "s". The file is parsed once per process.
+
+``find_recurring`` groups recommendations that are the same recommendation addressed to different
+groups of bodies (near-identical wording).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Recommendation
+
+THEMES_TTL = Path(__file__).resolve().parent.parent / "ontology" / "themes.ttl"
+THEME_PREFIX = "https://w3id.org/clasgraph/id/theme/"
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    label: str
+    cues: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def load_themes(path: Path = THEMES_TTL) -> tuple[Theme, ...]:
+    """The themes of the SKOS file, in file order."""
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    g = rdflib.Graph()
+    g.parse(path, format="turtle")
+    order = {str(s): i for i, s in enumerate(g.subjects(SKOS.notation, None))}
+    themes: list[Theme] = []
+    for concept in sorted(set(g.subjects(SKOS.notation, None)), key=lambda s: order[str(s)]):
+        if not str(concept).startswith(THEME_PREFIX):
+            continue
+        key = str(g.value(concept, SKOS.notation))
+        label = str(g.value(concept, SKOS.prefLabel) or key)
+        cues = tuple(sorted({label, *(str(a) for a in g.objects(concept, SKOS.altLabel))}, key=len, reverse=True))
+        themes.append(Theme(key, label, cues))
+    themes.sort(key=lambda t: t.key)
+    return tuple(themes)
+
+
+def _cue_pattern(cue: str) -> str:
+    words = [re.escape(w) for w in cue.split()]
+    body = r"[\s\-]+".join(words)
+    return rf"(?<![\w-]){body}(?:s|'s|’s)?(?![\w-])"
+
+
+@lru_cache(maxsize=4)
+def _matchers(path: Path = THEMES_TTL) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
+    out = []
+    for theme in load_themes(path):
+        caps = [c for c in theme.cues if c.upper() == c and any(ch.isalpha() for ch in c)]
+        other = [c for c in theme.cues if c not in caps and c != theme.label]
+        caps_re = re.compile("|".join(_cue_pattern(c) for c in caps)) if caps else re.compile(r"(?!x)x")
+        other_re = re.compile("|".join(_cue_pattern(c) for c in other), re.I) if other else None
+        out.append((theme.key, caps_re, other_re))
+    return tuple(out)
+
+
+def tag_themes(text: str) -> list[str]:
+    """Keys of the themes a text is about, in key order."""
+    keys: list[str] = []
+    for key, caps_re, other_re in _matchers():
+        if caps_re.search(text) or (other_re is not None and other_re.search(text)):
+            keys.append(key)
+    return keys
+
+
+def theme_labels() -> dict[str, str]:
+    return {t.key: t.label for t in load_themes()}
+
+
+# --------------------------------------------------------------------------- recurring recommendations
+
+_STOP = frozenset("the a an to of and or in on for that is are be with by as this their its all".split())
+
+
+def _tokens(text: str) -> list[str]:
+    text = text.lower().replace("’", "'").replace("&", " and ")
+    return [w for w in re.findall(r"[a-z0-9']+", text) if w not in _STOP]
+
+
+def same_recommendation(a: str, b: str, threshold: float = 0.85) -> bool:
+    """Near-identical wording: most words in the same order, or one text is the other plus a lead-in.
+
+    "Ensure that information coming out of MARAC ..." and "Work with GP practices to help them ensure
+    that the information coming out of MARAC ..." are the same recommendation.
+    """
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return False
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if len(short) < 6:
+        return ta == tb
+    sm = SequenceMatcher(None, short, long_, autojunk=False)
+    if sm.ratio() >= threshold:
+        return True
+    matched = sum(block.size for block in sm.get_matching_blocks())
+    return matched / len(short) >= 0.92 and len(short) / len(long_) >= 0.6
+
+
+def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
+    """Groups (of two or more, from different recommendation groups) of recommendation numbers that are
+    the same recommendation addressed to different bodies; each group in report order."""
+    n = len(recommendations)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            ri, rj = recommendations[i], recommendations[j]
+            if ri.group == rj.group or find(i) == find(j):
+                continue
+            if same_recommendation(ri.text, rj.text):
+                parent[find(j)] = find(i)
+    clusters: dict[int, list[int]] = {}
+    for i in range(n):
+        clusters.setdefault(find(i), []).append(i)
+    out: list[list[str]] = []
+    for members in clusters.values():
+        groups = {recommendations[i].group for i in members}
+        if len(members) >= 2 and len(groups) >= 2:
+            out.append([recommendations[i].number for i in sorted(members)])
+    out.sort(key=lambda nums: [recommendations[[r.number for r in recommendations].index(nums[0])].number])
+    return out
