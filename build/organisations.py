@@ -115,8 +115,7 @@ STOP_LEADING = {
     "Over", "During", "After", "Before", "This", "These", "That", "Those", "Our", "We", "Some", "Many", "Most", "Each",
     "Every", "Other", "Also", "Additionally", "Further", "Furthermore", "Similarly", "Likewise", "Currently",
     "Recently", "Overall", "Generally", "Despite", "As", "If", "So", "Therefore", "Thus", "Only", "Not", "There",
-    "Here", "It", "Their", "Its", "The", "A", "An", "And", "Of", "On", "Both", "Neither", "Either", "Following",
-    "Inspectors", "Leaders", "Commissioners", "Senior", "Designated", "Named", "Lead", "Chief", "Director", "Head",
+    "Here", "It", "Their", "Its", "The", "A", "An", "And", "Of", "On", "Neither", "Either", "Inspectors", "Leaders", "Commissioners", "Senior", "Designated", "Named", "Lead", "Chief", "Director", "Head",
     "Nurse", "Nurses", "Doctor", "Doctors", "GP", "GPs", "Health", "Visitors", "School", "Community", "Acute",
     "Commissioning", "Responsibility", "Specialist", "Adult", "Child", "Children", "Young", "Looked", "Recommendations",
     "Recommendation", "Action", "Review", "Reviews", "Safeguarding", "Services", "Service", "Including",
@@ -141,6 +140,8 @@ ROLE_OBJECT_RE = re.compile(
 )
 ACRONYM_DEF_RE = re.compile(r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9}s?)\)")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*s?$")
+ACRONYM_NAME_RE = re.compile(r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on|to|the|in)){1,8})"
+                             r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\)")
 
 SITE_HEAD_RE = re.compile(r"\b(?:Hospital|Infirmary|Unit|Centre|Clinic|Hospice)\b")
 VOLUNTARY_CUE_RE = re.compile(r"third[- ]sector|voluntary|charit|not[- ]for[- ]profit", re.I)
@@ -215,6 +216,7 @@ class OrgIndex:
     _pattern: re.Pattern[str] | None = None
     _sites: dict[str, str] = field(default_factory=dict)  # normalised site name -> key
     _weak: set[str] = field(default_factory=set)  # labels as written that are not safe to match in text
+    addressed: set[str] = field(default_factory=set)  # keys named in recommendation headings / front matter
 
     # ------------------------------------------------------------------ lookup
 
@@ -279,8 +281,11 @@ class OrgIndex:
         return out
 
     def area_ccgs(self) -> list[str]:
-        return [k for k, o in self.organisations.items() if o.type == "ClinicalCommissioningGroup"
-                and "out-of-area" not in o.sources]
+        """The area's CCGs: those the report addresses (named in recommendation headings or listed as
+        included in the review) when it names any, else every CCG it mentions."""
+        ccgs = [k for k, o in self.organisations.items() if o.type == "ClinicalCommissioningGroup"]
+        named = [k for k in ccgs if k in self.addressed]
+        return named or ccgs
 
     def expand_collective(self, phrase: str) -> list[str]:
         p = phrase.lower()
@@ -343,20 +348,22 @@ def _loose(surface: str) -> str:
     return "".join(parts)
 
 
+def _last_head(name: str) -> re.Match[str] | None:
+    """The organisational head that ends ``name``, if any."""
+    heads = list(HEAD_RE.finditer(name))
+    if not heads or heads[-1].end() < len(name.rstrip()) - 1:
+        return None
+    return heads[-1]
+
+
 def _family_of(name: str) -> str:
-    m = None
-    for m in HEAD_RE.finditer(name):
-        pass
-    if m is None or m.end() < len(name.rstrip()) - 1:
-        return ""
-    return HEAD_INFO[m.group(0)][0]
+    m = _last_head(name)
+    return HEAD_INFO[m.group(0)][0] if m else ""
 
 
 def _type_of(name: str, context: str) -> str:
-    fam_m = None
-    for fam_m in HEAD_RE.finditer(name):
-        pass
-    if fam_m is not None and fam_m.end() >= len(name.rstrip()) - 1:
+    fam_m = _last_head(name)
+    if fam_m is not None:
         typ = HEAD_INFO[fam_m.group(0)][1]
         if typ == "NHSTrust" and "Foundation" in name:
             return "NHSFoundationTrust"
@@ -513,7 +520,7 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
     for m in re.finditer(r"\b(?P<council>[A-Z][\w\-]+(?: [A-Z][\w\-]+)*) Public Health\b(?! England)", text):
         if m.group("council") not in STOP_LEADING:
             out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
-    for m in re.finditer(r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])", text):
+    for _ in re.finditer(r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])", text):
         out.append(_Cand(name="Public Health", family="public-health", type="LocalAuthority", source=source))
     # lexicon
     for canonical, typ, aliases in NATIONAL:
@@ -531,6 +538,11 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
     # role objects
     for m in ROLE_OBJECT_RE.finditer(text):
         name = m.group("name").strip()
+        longer = ACRONYM_NAME_RE.match(text, m.start("name"))
+        defined = None
+        if longer and _acronym_fits(longer.group("acr"), longer.group("name")):
+            name = longer.group("name")  # "Pathways to Recovery (PTR)": the defined name, connectors and all
+            defined = longer.group("acr")
         head = HEAD_RE.search(name)
         if head:
             name = name[: head.end()]
@@ -540,10 +552,9 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
             continue
         acr = ACRONYM_DEF_RE.match(text, m.end("name"))
         out.append(_Cand(name=name, family="role", type=_type_of(name, m.group(0)), source=source,
-                         acronym=acr.group("acr") if acr else None))
+                         acronym=defined or (acr.group("acr") if acr else None)))
     # acronym definitions after any capitalised name: "British Pregnancy Advisory Service (BPAS)"
-    for m in re.finditer(r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on)){1,8})"
-                         r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\)", text):
+    for m in ACRONYM_NAME_RE.finditer(text):
         name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
         acr = m.group("acr")
         if _acronym_fits(acr, name):
@@ -556,9 +567,9 @@ def _acronym_fits(acr: str, name: str) -> bool:
     if len(letters) < 2:
         return False
     words = [w for w in re.split(r"[\s\-]+", name.replace("&", " ")) if w]
-    caps = "".join(w[0].upper() for w in words if w[:1].isupper())
+    caps = "".join(w[0].upper() for w in words if w[:1].isalpha())
     it = iter(caps)
-    return all(ch in it for ch in letters) and letters[0] == caps[:1]
+    return bool(caps) and all(ch in it for ch in letters) and letters[0] == caps[0]
 
 
 def split_bodies(text: str) -> list[str]:

@@ -40,6 +40,10 @@ def extract_document(doc: Document) -> Extraction:
     elif not recs:
         warnings.append("the recommendations section holds no numbered recommendations")
     orgs = build_org_index(structure)
+    for name in structure.meta.ccgs_included + structure.meta.providers_included:
+        key = orgs.resolve(name)
+        if key:
+            orgs.addressed.add(key)
     warnings += assign_responsibility(groups, recs, orgs)
     known = {r.number for r in recs}
     citations = extract_citations(structure.findings, known)
@@ -67,6 +71,13 @@ def assign_responsibility(groups: list[RecommendationGroup], recs: list[Recommen
     """Resolve each group heading's bodies to organisation keys and give them to its recommendations."""
     warnings: list[str] = []
     by_group: dict[str, list[str]] = {}
+    for g in groups:  # first pass: the bodies named outright (they tell which CCGs are the area's)
+        for text in g.bodies:
+            for name in split_bodies(text):
+                if not _is_collective(name):
+                    key = orgs.resolve(name)
+                    if key:
+                        orgs.addressed.add(key)
     for g in groups:
         keys: list[str] = []
         for text in g.bodies:

@@ -148,7 +148,7 @@ def clean_chars(text: str) -> str:
 
 def strip_markdown(line: str) -> str:
     """Remove inline Markdown/HTML markup from one line, keep its words."""
-    line = re.sub(r"<sup>\s*(st|nd|rd|th)\s*</sup>", r"\1", line, flags=re.I)
+    line = re.sub(r"\s*<sup>\s*(st|nd|rd|th)\s*</sup>", r"\1", line, flags=re.I)
     line = re.sub(r"</?(?:b|strong|i|em|u|sup|sub|span|br|p|div)[^>]*>", "", line, flags=re.I)
     line = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", line)
     line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)

@@ -49,8 +49,9 @@ def number_key(number: str) -> tuple[int, ...]:
     return tuple(int(x) for x in number.split("."))
 
 
-def _fits_after(prev: str | None, number: str, section_num: str | None) -> bool:
-    """Does finding ``number`` plausibly follow ``prev`` (within the current section)?"""
+def _fits_after(prev: str | None, number: str, section_num: str | None, capitalised: bool = True) -> bool:
+    """Does finding ``number`` plausibly follow ``prev`` (within the current section)? A paragraph
+    may have been deleted, so a forward jump is accepted when the text starts like a sentence."""
     key = number_key(number)
     if section_num is not None:
         prefix = number_key(section_num)
@@ -63,7 +64,7 @@ def _fits_after(prev: str | None, number: str, section_num: str | None) -> bool:
         return False
     # the next number differs from the previous one in the last position by a small step
     if len(key) == len(pk) and key[:-1] == pk[:-1]:
-        return key[-1] - pk[-1] <= 5
+        return capitalised or key[-1] - pk[-1] <= 2
     return True
 
 
@@ -127,7 +128,9 @@ def segment(text: str) -> Structure:
         in_findings = current.key.split("-")[0] in FINDING_SECTIONS
         if nm and in_findings:
             cand = nm.group(1)
-            if _fits_after(last_number, cand, section_num) and not re.match(r"^(?:and|or|to|,)\b", nm.group(2)):
+            rest = nm.group(2)
+            capitalised = bool(re.match(r"^[A-Z“\"‘'(]", rest))
+            if _fits_after(last_number, cand, section_num, capitalised) and not re.match(r"^(?:and|or|to|,)\b", rest):
                 number, body = cand, nm.group(2)
                 last_number = cand
         if in_findings and number is None and current.paragraphs and current.paragraphs[-1].number:
