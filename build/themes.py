@@ -33,20 +33,23 @@ class Theme:
 
 @lru_cache(maxsize=4)
 def load_themes(path: Path = THEMES_TTL) -> tuple[Theme, ...]:
-    """The themes of the SKOS file, in file order."""
-    import rdflib
-    from rdflib.namespace import SKOS
+    """The themes of the SKOS file, by key (parsed with pyoxigraph: milliseconds, no rdflib import)."""
+    import pyoxigraph as ox
 
-    g = rdflib.Graph()
-    g.parse(path, format="turtle")
-    order = {str(s): i for i, s in enumerate(g.subjects(SKOS.notation, None))}
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    notation, pref, alt = (ox.NamedNode(skos + n) for n in ("notation", "prefLabel", "altLabel"))
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
     themes: list[Theme] = []
-    for concept in sorted(set(g.subjects(SKOS.notation, None)), key=lambda s: order[str(s)]):
-        if not str(concept).startswith(THEME_PREFIX):
+    for quad in store.quads_for_pattern(None, notation, None):
+        concept = quad.subject
+        if not isinstance(concept, ox.NamedNode) or not concept.value.startswith(THEME_PREFIX):
             continue
-        key = str(g.value(concept, SKOS.notation))
-        label = str(g.value(concept, SKOS.prefLabel) or key)
-        cues = tuple(sorted({label, *(str(a) for a in g.objects(concept, SKOS.altLabel))}, key=len, reverse=True))
+        key = quad.object.value
+        labels = [q.object.value for q in store.quads_for_pattern(concept, pref, None)]
+        label = labels[0] if labels else key
+        alts = {q.object.value for q in store.quads_for_pattern(concept, alt, None)}
+        cues = tuple(sorted({label, *alts}, key=lambda c: (-len(c), c)))
         themes.append(Theme(key, label, cues))
     themes.sort(key=lambda t: t.key)
     return tuple(themes)
@@ -139,5 +142,6 @@ def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
         groups = {recommendations[i].group for i in members}
         if len(members) >= 2 and len(groups) >= 2:
             out.append([recommendations[i].number for i in sorted(members)])
-    out.sort(key=lambda nums: [recommendations[[r.number for r in recommendations].index(nums[0])].number])
+    position = {r.number: i for i, r in enumerate(recommendations)}
+    out.sort(key=lambda nums: position[nums[0]])
     return out

@@ -88,6 +88,7 @@ class RankedGap:
     quotes: list[tuple[str, str]]  # (source, quote)
     explanation: str
     rank: int = 0
+    quote_cues: list[str] = field(default_factory=list)  # the cue words of each quote (to show around)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -626,7 +627,8 @@ def rank_gaps(graph: Any, items: list[GapItem] | None = None, *, structural: boo
                   + 0.5 * len(set(orgs) | set(answering)))
         cues = _ordered(m.explanation for m in members if m.explanation)
         ranked.append(RankedGap(weight, head.kind, False, head.area, head.report, sources, supporting, recs, services,
-                                orgs, answering, themes, [(m.source, m.quote) for m in members], "; ".join(cues)))
+                                orgs, answering, themes, [(m.source, m.quote) for m in members], "; ".join(cues),
+                                quote_cues=[_cue_words(m) for m in members]))
     if structural:
         for item in structural_gaps(store):
             weight = 0.5 * len(item.facts) + 0.5 * len(item.organisations) + 0.25 * len(item.recommendations)
@@ -703,3 +705,146 @@ def recurrence_table(graph: Any, items: list[GapItem] | None = None) -> list[Rec
     rows = [Recurrence(d, v, dict(sorted(a.items()))) for (d, v), a in table.items()]
     rows.sort(key=lambda r: (r.dimension, -len(r.areas), -r.total, r.value))
     return rows
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _wrap(text: str, width: int, indent: str) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def _short_quote(quote: str, limit: int = 240, cue: str = "") -> str:
+    """The quote, or an excerpt of ``limit`` characters around its cue."""
+    quote = " ".join(quote.split())
+    if len(quote) <= limit:
+        return quote
+    at = quote.find(cue) if cue else -1
+    if at < 0 or at + len(cue) < limit - 20:
+        return quote[: limit - 1].rstrip() + "…"
+    start = max(0, min(at - limit // 3, len(quote) - limit + 1))
+    excerpt = quote[start: start + limit - 2].strip()
+    return ("…" if start > 0 else "") + excerpt + ("…" if start + limit - 2 < len(quote) else "")
+
+
+def _cue_of(r: RankedGap, i: int) -> str:
+    return r.quote_cues[i] if i < len(r.quote_cues) else ""
+
+
+def _where(r: RankedGap) -> str:
+    where = ", ".join(r.findings) if r.findings else "—"
+    if r.supporting:
+        where += f" (marker in {', '.join(r.supporting)})"
+    return where
+
+
+def format_table(ranked: list[RankedGap], width: int = 100) -> str:
+    """A readable ranked list: one block per gap with its evidence."""
+    if not ranked:
+        return "no gaps match"
+    lines: list[str] = []
+    for r in ranked:
+        tag = "structural" if r.structural else "stated"
+        head = f"{r.rank:>3}. [{r.weight:4.1f}] {r.kind} ({tag}) — {r.area or r.report or '?'}"
+        lines.append(head)
+        lines.append(f"     findings: {_where(r)}   recommendations: {', '.join(r.recommendations) or '—'}")
+        if r.services or r.organisations:
+            about = []
+            if r.services:
+                about.append("services: " + ", ".join(r.services))
+            if r.organisations:
+                about.append("bodies: " + ", ".join(r.organisations))
+            lines.extend(_wrap("   ".join(about), width, "     "))
+        if r.responsible:
+            lines.extend(_wrap("answer for it: " + ", ".join(r.responsible), width, "     "))
+        for i, (source, quote) in enumerate(r.quotes[:3]):
+            lines.extend(_wrap(f"{source}: “{_short_quote(quote, cue=_cue_of(r, i))}”", width, "     "))
+        if len(r.quotes) > 3:
+            lines.append(f"     … and {len(r.quotes) - 3} more statement(s)")
+        lines.extend(_wrap(("why: " if not r.structural else "facts: ") + r.explanation, width, "     "))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def format_markdown(ranked: list[RankedGap]) -> str:
+    rows = ["| # | weight | kind | area | findings | recommendations | services | quote | why |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for r in ranked:
+        quote = "<br>".join(f"{s}: “{_md_cell(_short_quote(q, 200, _cue_of(r, i)))}”" for i, (s, q) in enumerate(r.quotes[:3]))
+        rows.append("| " + " | ".join([
+            str(r.rank), f"{r.weight:.1f}", r.kind + (" (structural)" if r.structural else ""), _md_cell(r.area),
+            _md_cell(_where(r)), ", ".join(r.recommendations), ", ".join(r.services), quote, _md_cell(r.explanation),
+        ]) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def format_json(ranked: list[RankedGap]) -> str:
+    import json
+
+    return json.dumps([r.to_dict() for r in ranked], indent=2, ensure_ascii=False) + "\n"
+
+
+def format_html(ranked: list[RankedGap], title: str = "Gap radar") -> str:
+    from html import escape
+
+    rows = []
+    for r in ranked:
+        quotes = "".join(f"<li><b>{escape(s)}</b> “{escape(_short_quote(q, 400))}”</li>" for s, q in r.quotes)
+        rows.append(
+            "<tr>"
+            f"<td>{r.rank}</td><td>{r.weight:.1f}</td>"
+            f"<td>{escape(r.kind)}{' <i>(structural)</i>' if r.structural else ''}</td>"
+            f"<td>{escape(r.area)}</td><td>{escape(_where(r))}</td><td>{escape(', '.join(r.recommendations))}</td>"
+            f"<td>{escape(', '.join(r.services))}<br><small>{escape(', '.join(r.organisations))}</small></td>"
+            f"<td><ul>{quotes}</ul><small>{escape(r.explanation)}</small></td>"
+            "</tr>"
+        )
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{escape(title)}</title><style>"
+        "body{font-family:system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;width:100%}"
+        "td,th{border:1px solid #ccc;padding:.35rem;vertical-align:top;font-size:.9rem}th{background:#f3f3f3}"
+        "ul{margin:0;padding-left:1rem}</style></head><body>"
+        f"<h1>{escape(title)}</h1><table><thead><tr><th>#</th><th>weight</th><th>kind</th><th>area</th>"
+        "<th>findings</th><th>recommendations</th><th>services / bodies</th><th>evidence</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></body></html>\n"
+    )
+
+
+def format_recurrence(rows: list[Recurrence]) -> str:
+    """The cross-report table: gap kinds and themes (rows) by area (columns)."""
+    if not rows:
+        return "no stated gaps\n"
+    areas = sorted({a for r in rows for a in r.areas})
+    label_w = max(len(f"{r.dimension}: {r.value}") for r in rows)
+    col = [max(len(a), 4) for a in areas]
+    out = [" " * label_w + "  " + "  ".join(a.rjust(w) for a, w in zip(areas, col, strict=True)) + "  areas"]
+    for r in rows:
+        cells = "  ".join(str(r.areas.get(a, "")).rjust(w) for a, w in zip(areas, col, strict=True))
+        out.append(f"{r.dimension}: {r.value}".ljust(label_w) + "  " + cells + f"  {len(r.areas)}")
+    return "\n".join(out) + "\n"
+
+
+def resolve_theme(value: str) -> str:
+    """A theme key from a key or (part of) a label: "mash", "MARAC", "health assessments"."""
+    from ..build.themes import load_themes
+
+    themes = load_themes()
+    low = value.strip().lower()
+    for t in themes:
+        if t.key == low:
+            return t.key
+    for t in themes:
+        if low == t.label.lower() or any(low == c.lower() for c in t.cues):
+            return t.key
+    for t in themes:
+        if low in t.label.lower():
+            return t.key
+    raise ValueError(f"unknown theme {value!r} (one of: {', '.join(t.key for t in themes)})")
