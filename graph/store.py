@@ -49,7 +49,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -473,3 +473,40 @@ def import_rdf(path: Path, store_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -
         _clean_old(store_dir, keep={name} | ({prev} if prev else set()))
     return StoreUpdate(store_dir=store_dir, added=sorted(index.reports), written=True, ontology_reloaded=True,
                        reports=len(index.reports))
+
+
+def apply_update(store_dir: Path, sparql: str,
+                 on_syntax_error: Callable[[BaseException], Exception] | None = None) -> None:
+    """Apply a SPARQL Update to the store as a new version, atomically (like a build).
+
+    The report index is kept as it was: a report rebuilt later replaces its graph, hand edits included.
+    """
+    import pyoxigraph as ox
+
+    store_dir = Path(store_dir)
+    if not is_store(store_dir):
+        raise StoreError(f"{store_dir}: not a clasgraph store")
+    with _locked(store_dir):
+        index = read_index(store_dir)
+        prev = _read_pointer(store_dir)["current"]
+        tmp = store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+        try:
+            tmp.mkdir()
+            open_read_only(store_dir).backup(str(tmp / DB_DIR))
+            store = ox.Store(str(tmp / DB_DIR))
+            try:
+                store.update(sparql)
+            except SyntaxError as exc:
+                if on_syntax_error is not None:
+                    raise on_syntax_error(exc) from None
+                raise StoreError(f"SPARQL Update syntax error: {_first_line(exc)}") from None
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise StoreError(f"SPARQL Update failed: {_first_line(exc)}") from None
+            store.flush()
+            del store
+            index.updated = _now()
+            name = _swap_in(store_dir, tmp, index)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _clean_old(store_dir, keep={name, prev})
