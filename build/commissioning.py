@@ -127,7 +127,8 @@ MONTH_RE = r"(?:January|February|March|April|May|June|July|August|September|Octo
 DATE_RE = re.compile(
     r"\b(?:in|from|on|during|since|by|at the start of|at the end of|with effect from)\s+"
     r"(?:(?:early|mid|late|the end of|the start of)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-    r"(?P<month>" + MONTH_RE + r")?,?\s*(?P<year>(?:19|20)\d\d)\b"
+    r"(?P<month>" + MONTH_RE + r")?,?\s*(?P<year>(?:19|20)\d\d)\b",
+    re.I,
 )
 
 APOS = "['’`]"
@@ -174,7 +175,7 @@ VOLUNTARY_RE = re.compile(r"third[- ]sector|voluntary|charit|not[- ]for[- ]profi
 INDEPENDENT_RE = re.compile(r"\bindependent\b|\bprivate\b", re.I)
 
 NAME_RE = re.compile(
-    r"(?:[A-Z][\w’'&.-]*|[A-Z]{2,}[\w&]*)(?:\s+(?:(?:of|and|&|for|the|on|upon|in)\s+)*(?:[A-Z][\w’'&.-]*))*"
+    r"(?:[A-Z][\w’'&-]*|[A-Z]{2,}[\w&]*)(?:[ \t]+(?:(?:of|and|&|for|the|on|upon)[ \t]+)*(?:[A-Z][\w’'&-]*))*"
     r"(?:\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\))?"
 )
 ORG_HEAD_RE = re.compile(
@@ -297,6 +298,7 @@ class OrgList:
     end: int
     members: list[OM]
     hints: dict[str, str] = field(default_factory=dict)  # key -> type hint used when registering
+    in_review: dict[str, bool] | None = None  # key -> False when every listing says "not included in this review"
 
 
 def parse_org_list(sv: SentenceView, pos: int, source: str, allow_new: bool = False, hint: str | None = None) -> OrgList:
@@ -376,7 +378,7 @@ def _register(sv: SentenceView, at: int, raw: str, hint: str | None, source: str
         hint = hint or "IndependentProvider"
     key = sv.orgs.resolve(raw) or sv.orgs.resolve(name)
     if key is None:
-        key = sv.orgs.ensure(raw if ACR_RE.search(raw) else name, hint, source)
+        key = sv.orgs.ensure(name, hint, source)
     if not key:
         return None
     if hint:
@@ -422,7 +424,8 @@ PASSIVE_CUES: list[tuple[str, str, str | None, re.Pattern[str]]] = [
      re.compile(rf"\b{AUX}?{ADV}*(?:provided|delivered|run|operated|hosted|managed)\s+"
                 rf"(?P<mid>(?:for|in|across|to)\s+[^,;.]{{2,60}}?\s+)?(?:by|through)\b\s*[;:]?", re.I)),
     ("passive", "provides", "lead", re.compile(rf"\b{AUX}?{ADV}*led\s+by\b", re.I)),
-    ("passive", "provides", "employs", re.compile(rf"\b{AUX}?{ADV}*(?:employed|hosted)\s+by\b", re.I)),
+    ("passive", "provides", "employs", re.compile(rf"\b{AUX}?{ADV}*employed\s+by\b", re.I)),
+    ("passive", "provides", None, re.compile(rf"\b{AUX}?{ADV}*(?:commissioned|purchased|contracted)\s+from\b", re.I)),
     ("passive", "commissions", None,
      re.compile(r"\b(?:is|are|remains?|was|were)\s+(?:now\s+|currently\s+)?(?:the\s+)?(?:joint\s+|shared\s+|statutory\s+)?"
                 r"responsibility\s+of\b", re.I)),
@@ -436,11 +439,13 @@ CONTINUE_RE = re.compile(r"\s*[,;]?\s*(?:and|or)\s+(?:also\s+)?by\b", re.I)
 ACTIVE_COMMISSION_RE = re.compile(r"\b(?:jointly\s+|also\s+|currently\s+|now\s+)?(?:co-)?commission(?:s|ed)?\b(?!\s+(?:by|for\s+[^.]{0,60}?\s+by)\b)", re.I)
 ACTIVE_PROVIDE_RE = re.compile(
     r"\b(?:also\s+|currently\s+|now\s+|still\s+)?(?:provides|provide|provided|delivers|deliver|delivered|runs|run|operates|operate|"
-    r"hosts|host|employs|employ|employing|providing|delivering|offers|offer)\b(?!\s+(?:by|through)\b)",
+    r"hosts|host|employs|employ|employing|providing|delivering|offers|offer|holds?\s+the\s+contracts?\s+(?:for|to\s+provide|to\s+deliver))"
+    r"\b(?!\s+(?:by|through)\b)",
     re.I,
 )
 AS_COMMISSIONER_RE = re.compile(
-    r"\bas\s+(?:the\s+)?(?:lead\s+|joint\s+|main\s+|responsible\s+|co-)?commissioners?\s+(?:of|for)\b", re.I
+    r"\b(?:as|is|are|remains?|acts?\s+as|acting\s+as)\s+(?:now\s+|currently\s+|also\s+)?(?:the\s+)?"
+    r"(?:lead\s+|joint\s+|main\s+|responsible\s+|co-|sole\s+|principal\s+)?commissioners?\s+(?:of|for)\b", re.I
 )
 ACTING_LEAD_RE = re.compile(
     r"\b(?:acting|acts|act|is|are|has been|was)\s+(?:as\s+)?(?:the\s+)?lead\s+commissioners?\b", re.I
@@ -451,7 +456,9 @@ RESPONSIBLE_FOR_RE = re.compile(
 THROUGH_RE = re.compile(r"\b(?:through|via|by)\s+(?:the\s+)?$", re.I)
 SPECIAL_COMMISSIONING_RE = re.compile(r"^\s*(?:\([A-Z]+\)\s*)?(?:special(?:ist|ised)?\s+|direct\s+)?commissioning\b", re.I)
 BECAME_PROVIDER_RE = re.compile(
-    r"\b(?:became|become|becomes|has become|have become|took over as|are now|is now)\s+(?:the\s+)?(?:new\s+)?(?:lead\s+)?providers?\s+(?:of|for)\b",
+    r"(?:\b(?:became|become|becomes|has become|have become|took over as|is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?|,\s*)"
+    r"(?:the\s+)?(?:new\s+|main\s+|principal\s+|sole\s+|lead\s+|local\s+|current\s+|commissioned\s+)*providers?\s+(?:of|for)\b"
+    r"|\btook\s+over\s+(?:the\s+)?(?:provision|running|delivery)\s+of\b",
     re.I,
 )
 NEGATION_BEFORE_RE = re.compile(
@@ -574,7 +581,7 @@ class _Extractor:
                     items.append(nxt.text)
                 if items:
                     consumed = len(items)
-                    sentence = sentence.rstrip() + " " + " ".join(items)
+                    sentence = sentence.rstrip() + "\n" + "\n".join(items)
             self._sentence(sentence, para.source, state)
         return consumed
 
@@ -620,10 +627,12 @@ class _Extractor:
                 if relation == "commissions" and re.search(r"responsibility", text[cstart:cend], re.I):
                     if not re.search(r"commission", subject, re.I):
                         continue
-                if relation == "commissions" and NEGATION_BEFORE_RE.search(text[max(0, cstart - 40) : cstart + 1]):
+                if relation == "commissions" and NEGATION_BEFORE_RE.search(text[max(0, cstart - 40) : cstart]):
                     prev_end = cend
                     continue
-                if relation == "commissions" and re.search(r"\bnot\b", text[cstart:cend], re.I):
+                if re.search(r"\bnot\b|\bno longer\b|\bpreviously\b|\bformerly\b", text[cstart:cend], re.I) or (
+                    relation == "provides" and re.search(r"\b(?:not|no longer|previously|formerly|never)\s+(?:\w+\s+)?$",
+                                                         text[max(0, cstart - 30) : cstart + 1], re.I)):
                     prev_end = cend
                     continue
                 hint = "Partnership" if role == "collaboration" else None
@@ -639,11 +648,18 @@ class _Extractor:
                 tail_end = self._skip_places(sv, tail_end)
                 seg_places = sv.places_in(cstart, self._segment_end(sv, tail_end, cues))
                 services = self._subject_services(sv, subj_a, subj_b, full_passive=self._is_full_passive(subject, text[cstart:cend]))
-                if role == "employs" and "designated-professionals" not in services:
-                    continue
+                # "Y (team) is commissioned by X to deliver Z": Y provides what X commissions
+                commissioned_providers: list[OM] = []
+                to_do = re.match(r"\s*,?\s*to\s+(?:deliver|provide|run|offer)\b", text[tail_end:], re.I)
+                if relation == "commissions" and to_do:
+                    commissioned_providers = self._subject_orgs(sv, cstart, subj_a)
+                    obj_end = self._object_end(sv, tail_end + to_do.end(), cues, skip=[])
+                    tail_services = _unique(tail_services + [s.key for s in sv.services_in(tail_end + to_do.end(), obj_end)])
+                    seg_places = sv.places_in(cstart, obj_end)
+                    tail_end = obj_end
                 inherited = False
                 if not services and not tail_services:
-                    if self._anaphoric(subject) or (role in ("collaboration", "input", "lead") and prev_services):
+                    if self._anaphoric(subject) or role in ("collaboration", "input", "lead"):
                         services = prev_services or state.last_services
                         inherited = True
                 services = _unique(services + tail_services)
@@ -661,6 +677,8 @@ class _Extractor:
                                 org.type = "Partnership"
                 facts.append(Fact(relation, olist.members, services, scope, (subj_a, tail_end), role=role,
                                   in_review=self._review_flags(sv, olist), hints=olist.hints))
+                if commissioned_providers:
+                    facts.append(Fact("provides", commissioned_providers, services, scope, (subj_a, tail_end)))
                 prev_end = tail_end
                 prev_services, prev_scope, prev_relation = services, scope, relation
                 # "... by A for North X and by B for South X"
@@ -688,7 +706,9 @@ class _Extractor:
                         subj = state.last_provider
                 if not subj:
                     continue
-                if kind == "active-commission" and NEGATION_BEFORE_RE.search(text[subj[-1].end : cstart + 1]):
+                if kind in ("active-commission", "active-provide") and NEGATION_BEFORE_RE.search(text[subj[-1].end : cstart]):
+                    continue
+                if re.search(r"\b(?:not|no longer|never|previously|formerly)\b", text[subj[-1].end : cstart], re.I):
                     continue
                 if kind in ("active-commission", "active-provide", "became") and FUTURE_RE.search(text[subj[-1].end : cstart]):
                     continue
@@ -708,6 +728,10 @@ class _Extractor:
                     if td:
                         providers = ol.members
                         obj_from = ol.end + td.end()
+                if kind == "active-commission" and not providers:
+                    fz = re.search(r"\bfrom\s+(?:the\s+)?", text[obj_a : self._object_end(sv, obj_a, cues, skip=[])])
+                    if fz:
+                        providers = parse_org_list(sv, obj_a + fz.end(), source, allow_new=True).members
                 obj_b = self._object_end(sv, obj_from, cues, skip=providers)
                 services = [s.key for s in sv.services_in(obj_a, obj_b)]
                 if not services and kind == "active-provide" and re.search(r"\binput\b|\bsupport\b", text[obj_a:obj_b], re.I):
@@ -722,12 +746,18 @@ class _Extractor:
                 rel = "commissions" if kind in ("active-commission", "as-commissioner", "acting-lead", "responsible-for") else "provides"
                 if kind == "active-provide" and re.match(r"\s*employ", text[cstart:cend], re.I) and not services:
                     continue
-                frole = "lead" if kind == "acting-lead" else None
+                frole = "lead" if kind == "acting-lead" or re.search(r"\blead\b", text[cstart:cend], re.I) else None
                 if kind == "active-provide" and re.search(r"employ", text[cstart:cend], re.I):
                     frole = "employs"
                 if kind == "active-provide" and re.search(r"input", text[obj_a:obj_b], re.I):
                     frole = "input"
-                start = _date(text[cend : obj_b + 40]) if kind == "became" else None
+                start = None
+                if kind == "became" and re.search(r"became|become|took over", text[cstart:cend], re.I):
+                    start = _date(text[cend : obj_b + 40])
+                elif rel == "provides":
+                    since = re.search(r"\bsince\s+(?:" + MONTH_RE + r"\s+)?(?:19|20)\d\d\b", text[subj[0].start : obj_b + 40])
+                    if since:
+                        start = _date(since.group(0))
                 facts.append(Fact(rel, subj, services, scope, (subj[0].start, obj_b), role=frole,
                                   on_behalf_of=on_behalf, start=start))
                 if providers:
@@ -812,8 +842,9 @@ class _Extractor:
         text = sv.text
         members: list[OM] = []
         hints: dict[str, str] = {}
+        review: dict[str, bool] = {}
         end = pos
-        for piece in re.finditer(r"(?s)(.+?)(?:\s*[-–—]?\s*not\s+(?:been\s+)?included\s+in\s+(?:this|the)\s+(?:CLAS\s+)?review|$)",
+        for piece in re.finditer(r"(.+?)(?:\s*[-–—]?\s*not\s+(?:been\s+)?included\s+in\s+(?:this|the)\s+(?:CLAS\s+)?review|\n|$)",
                                  text[pos:]):
             a, b = pos + piece.start(1), pos + piece.end(1)
             chunk = text[a:b]
@@ -821,19 +852,32 @@ class _Extractor:
                 continue
             if re.search(r"\b(?:were|was|are|is|have|has|had)\b", chunk):
                 break
-            known = [o for o in sv.oms if a <= o.start and o.end <= b and not o.collective]
-            if known:
-                members.extend(known)
-            else:
+            excluded = bool(piece.group(0)[len(piece.group(1)) :].strip())
+            found = [o for o in sv.oms if a <= o.start and o.end <= b and not o.collective]
+            if not found:
                 for nm in NAME_RE.finditer(chunk):
                     if _plausible_name(nm.group(0)) and ORG_HEAD_RE.search(ACR_RE.sub("", nm.group(0)).strip()):
                         om = _register(sv, a + nm.start(), nm.group(0), None, source, hints)
                         if om is not None:
-                            members.append(om)
+                            found.append(om)
+            members.extend(found)
+            # "not included" speaks of the last item of the piece: the last body and the mentions of it
+            # (its site, its acronym) written right before it
+            last: set[int] = set()
+            if excluded and found:
+                k = len(found) - 1
+                last.add(k)
+                while k > 0 and found[k - 1].keys == found[k].keys and re.fullmatch(
+                        r"[\s(),–-]*", text[found[k - 1].end : found[k].start]):
+                    k -= 1
+                    last.add(k)
+            for n, o in enumerate(found):
+                for key in o.keys:
+                    review[key] = review.get(key, False) or n not in last
             end = pos + piece.end()
         if not members:
             return OrgList(pos, pos, [])
-        return OrgList(members[0].start, end, members, hints)
+        return OrgList(members[0].start, end, members, hints, review)
 
     def _is_full_passive(self, subject: str, cue: str) -> bool:
         if re.match(rf"\s*{AUX}", cue, re.I) or re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?$", subject, re.I):
@@ -981,6 +1025,8 @@ class _Extractor:
 
     def _review_flags(self, sv: SentenceView, olist: OrgList) -> dict[str, bool]:
         """"X – not included in this CLAS review" applies to the body before it."""
+        if olist.in_review is not None:
+            return dict(olist.in_review)
         flags: dict[str, bool] = {}
         members = olist.members
         text = sv.text
@@ -1048,7 +1094,7 @@ class _Extractor:
 
     def _transfer(self, sv: SentenceView, source: str, state: _State) -> bool:
         text = sv.text
-        verb = re.search(r"\b(?:transferred|transfers|moved|passed|was transferred|were transferred|took over|transitioned)\b", text, re.I)
+        verb = re.search(r"\b(?:transferred|transfers|transfer\s+of|moved|passed|took over|transitioned)\b", text, re.I)
         if not verb or not re.search(r"commission", text, re.I):
             return False
         if FUTURE_RE.search(text[max(0, verb.start() - 30) : verb.end()]):
