@@ -452,7 +452,10 @@ def rename(text: str, gold: dict[str, Any], seed: int) -> tuple[str, dict[str, A
     """Rename every body, place, hospital site and person, consistently in text and gold."""
     r = build_renaming(text, gold, seed)
     new_gold = _walk_strings(copy.deepcopy(gold), r.apply, _KEY_FIELDS)
-    return r.apply(text), new_gold
+    new_text = r.apply(text)
+    if not _looks_markdown(text):
+        new_text = _reflow(text, new_text)
+    return new_text, new_gold
 
 
 # ---------------------------------------------------------------------------------------- layout
@@ -585,26 +588,31 @@ _FOOTER_TITLE = re.compile(r"^\s*Review of health services for Children Looked A
 
 
 def _pdf_paragraphs(text: str) -> list[_Block]:
-    lines = [ln.replace("\f", "").rstrip() for ln in text.splitlines()]
-    keep: list[str] = []
+    return [b for b, _ in _pdf_paragraph_lines(text)]
+
+
+def _pdf_paragraph_lines(text: str) -> list[tuple[_Block, list[int]]]:
+    """Paragraphs of PDF-extracted text, each with the indices of the lines it was joined from."""
+    lines = [ln.replace("\f", "").rstrip() for ln in text.split("\n")]
+    footer = set()
     for i, ln in enumerate(lines):
-        if _FOOTER_PAGE.match(ln):
-            continue
-        if _FOOTER_TITLE.match(ln) and any(_FOOTER_PAGE.match(x) for x in lines[i + 1:i + 3]):
-            continue
-        keep.append(ln)
-    blocks: list[_Block] = []
+        if _FOOTER_PAGE.match(ln) or (_FOOTER_TITLE.match(ln) and any(_FOOTER_PAGE.match(x) for x in lines[i + 1:i + 3])):
+            footer.add(i)
+    blocks: list[tuple[_Block, list[int]]] = []
     cur: list[str] = []
+    idx: list[int] = []
     kind = "para"
 
     def flush() -> None:
-        nonlocal cur, kind
+        nonlocal cur, idx, kind
         if cur:
-            blocks.append(_Block(kind, re.sub(r"\s+", " ", " ".join(cur)).strip()))
-        cur, kind = [], "para"
+            blocks.append((_Block(kind, re.sub(r"\s+", " ", " ".join(cur)).strip()), idx))
+        cur, idx, kind = [], [], "para"
 
     blank_before = False
-    for ln in keep:
+    for i, ln in enumerate(lines):
+        if i in footer:
+            continue
         s = ln.strip()
         if not s:
             blank_before = True
@@ -614,11 +622,11 @@ def _pdf_paragraphs(text: str) -> list[_Block]:
         bullet = re.match(r"^([•o▪])\s+(.*)$", s)
         if _SECTION_RE.fullmatch(s) and complete:
             flush()
-            blocks.append(_Block("heading", s))
+            blocks.append((_Block("heading", s), [i]))
         elif bullet and complete:
             flush()
             kind = "sub" if bullet.group(1) == "o" else "bullet"
-            cur = [bullet.group(2)]
+            cur, idx = [bullet.group(2)], [i]
         else:
             numbered = bool(_NUM_RE.match(s) or _GROUP_RE.match(s))
             starts = numbered or (blank_before and (s[:1].isupper() or s[:1] in "“\""))
@@ -628,9 +636,50 @@ def _pdf_paragraphs(text: str) -> list[_Block]:
             if cur and ((complete and starts) or (numbered and blank_before and not tail)):
                 flush()
             cur.append(s)
+            idx.append(i)
         blank_before = False
     flush()
     return blocks
+
+
+def _looks_markdown(text: str) -> bool:
+    return bool(re.search(r"^#{1,6} |\*\*\S", text, re.M))
+
+
+def _reflow(original: str, renamed: str) -> str:
+    """Re-wrap the renamed text's paragraphs as the original's were wrapped.
+
+    Renaming changes word lengths; in PDF-extracted text that would leave lines far shorter (or
+    longer) than the page width, which a real PDF never has. Each wrapped paragraph of the original
+    (every line but the last filled to the margin) is wrapped again to its own width, its lines put
+    back into the same places (blank lines and running footers in between stay where they were).
+    """
+    old_lines = original.split("\n")
+    new_lines = renamed.split("\n")
+    if len(old_lines) != len(new_lines):  # renaming never adds or removes line breaks
+        return renamed
+    lengths = sorted(len(ln.strip()) for ln in old_lines if len(ln.strip()) > 20)
+    page_width = lengths[int(len(lengths) * 0.9)] if lengths else 85
+    out: list[str | None] = list(new_lines)
+    for block, idx in _pdf_paragraph_lines(original):
+        if block.kind == "heading" or len(idx) < 2:
+            continue
+        widths = [len(old_lines[i].strip()) for i in idx]
+        if min(widths[:-1]) < 0.6 * page_width:
+            continue  # not a wrapped paragraph (a table, an address block): leave it alone
+        words = " ".join(new_lines[i].strip() for i in idx).split()
+        wrapped = textwrap.wrap(" ".join(words), width=max(widths), break_long_words=False,
+                                break_on_hyphens=False)
+        for n, i in enumerate(idx):
+            lead = re.match(r"\s*", new_lines[i]).group(0)  # type: ignore[union-attr]
+            trail = new_lines[i][len(new_lines[i].rstrip()):]
+            if n < len(wrapped):
+                out[i] = lead + wrapped[n] + trail
+                if n == len(idx) - 1 and len(wrapped) > len(idx):
+                    out[i] = "\n".join([out[i] or ""] + [w + trail for w in wrapped[n + 1:]])
+            else:
+                out[i] = None  # fewer lines needed: the line goes
+    return "\n".join(ln for ln in out if ln is not None)
 
 
 def pdf_text_to_md(text: str, gold: dict[str, Any], seed: int = 0) -> tuple[str, dict[str, Any]]:
