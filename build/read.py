@@ -279,13 +279,17 @@ def _text_blocks(lines: list[str]) -> list[str]:
         s = re.sub(r"\s+", " ", s)
         joined = " ".join(current)
         open_paren = joined.count("(") > joined.count(")")
-        ends_mid_marker = bool(re.search(r"\b(?:recommendations?|and|,)\s*$", joined, re.I))
+        ends_mid_marker = bool(re.search(r"(?:\b(?:recommendations?|and)|[,&])\s*$", joined, re.I))
         is_number = bool(PARA_NUMBER_RE.match(s)) or bool(GROUP_HEADING_RE.match(s))
         is_heading = bool(HEADING_RE.match(s))
         is_bullet = bool(BULLET_RE.match(s)) and not is_number
         is_field = bool(re.match(r"^[A-Z][\w()' ]{2,60}:\s+\S", s)) and (not current or blank_before)
         short_prev = prev_len < 0.7 * width
-        if current and (open_paren or ends_mid_marker) and not is_heading and not _number_follows(s, joined):
+        # a recommendation group heading runs until its "should:" ("1. A CCG, B &\nC Trust should:")
+        open_heading = bool(GROUP_HEADING_RE.match(joined)) and not PARA_NUMBER_RE.match(joined) and not re.search(
+            r"\b(?:should|must)\b", joined, re.I) and len(joined) < 400
+        if current and (open_paren or ends_mid_marker or open_heading) and not is_heading and not _number_follows(
+                s, joined) and not (open_heading and is_number):
             current.append(s)
         elif is_heading or is_number or is_bullet or is_field:
             flush()
