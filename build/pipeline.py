@@ -10,15 +10,19 @@ that does not exist) are kept as warnings on the Extraction, never dropped silen
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .citations import extract_citations
+from .commissioning import extract_arrangements
 from .errors import ReportError
+from .gaps import extract_gaps
 from .model import Document, Extraction, Recommendation, RecommendationGroup, Structure
 from .organisations import OrgIndex, build_org_index, split_bodies
 from .read import read_file, read_text
 from .recommendations import parse_recommendations
 from .segment import segment
+from .themes import find_recurring, tag_themes
 
 
 def extract_file(path: Path | str) -> Extraction:
@@ -99,27 +103,15 @@ def assign_responsibility(groups: list[RecommendationGroup], recs: list[Recommen
 
 
 def _is_collective(name: str) -> bool:
-    import re
-
     return bool(re.search(r"\bCCGs\b|Clinical Commissioning Groups|^(?:the|all) CCG", name, re.I))
 
 
 def _extract_relations(ex: Extraction, structure: Structure, orgs: OrgIndex) -> None:
-    """Commissioning/provision, gaps and themes (issues 3 and 4)."""
-    try:
-        from .commissioning import extract_arrangements
-    except ImportError:  # pragma: no cover - lands with the commissioning work
-        extract_arrangements = None  # type: ignore[assignment]
-    if extract_arrangements is not None:
-        result = extract_arrangements(structure, orgs)
-        ex.arrangements = result.arrangements
-        ex.transfers = result.transfers
-        ex.warnings += result.warnings
-    try:
-        from .gaps import extract_gaps
-        from .themes import find_recurring, tag_themes
-    except ImportError:  # pragma: no cover - lands with the gap radar
-        return
+    """Commissioning and provision, stated gaps, themes and recurring recommendations."""
+    result = extract_arrangements(structure, orgs)
+    ex.arrangements = result.arrangements
+    ex.transfers = result.transfers
+    ex.warnings += result.warnings
     ex.gaps = extract_gaps(structure, ex.citations, orgs, ex.arrangements)
     for f in structure.findings:
         themes = tag_themes(f.text)
