@@ -380,6 +380,7 @@ def update_store(
             return result
 
         tmp = store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+        store: ox.Store | None = None
         try:
             db = tmp / DB_DIR
             tmp.mkdir()
@@ -414,6 +415,7 @@ def update_store(
             prev_current = _read_pointer(store_dir)["current"] if had_store else None
             name = _swap_in(store_dir, tmp, new)
         except BaseException:
+            store = None  # close the database before removing its files
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _clean_old(store_dir, keep={name} | ({prev_current} if prev_current else set()))
@@ -438,6 +440,7 @@ def import_rdf(path: Path, store_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -
     store_dir.mkdir(parents=True, exist_ok=True)
     with _locked(store_dir):
         tmp = store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+        store: ox.Store | None = None
         try:
             tmp.mkdir()
             store = ox.Store(str(tmp / DB_DIR))
@@ -468,6 +471,7 @@ def import_rdf(path: Path, store_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -
             prev = _read_pointer(store_dir)["current"] if is_store(store_dir) else None
             name = _swap_in(store_dir, tmp, index)
         except BaseException:
+            store = None  # close the database before removing its files
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _clean_old(store_dir, keep={name} | ({prev} if prev else set()))
@@ -490,6 +494,7 @@ def apply_update(store_dir: Path, sparql: str,
         index = read_index(store_dir)
         prev = _read_pointer(store_dir)["current"]
         tmp = store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
+        store: ox.Store | None = None
         try:
             tmp.mkdir()
             open_read_only(store_dir).backup(str(tmp / DB_DIR))
@@ -507,6 +512,7 @@ def apply_update(store_dir: Path, sparql: str,
             index.updated = _now()
             name = _swap_in(store_dir, tmp, index)
         except BaseException:
+            store = None  # close the database before removing its files
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _clean_old(store_dir, keep={name, prev})
