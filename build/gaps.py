@@ -57,10 +57,15 @@ _ABBREV = re.compile(r"\b(?:e\.g|i\.e|eg|ie|etc|vs|no|nos|dr|mr|mrs|ms|st|approx
 _MARKER = re.compile(r"\(\s*\**\s*Recommendations?\b[^)]*\)\**", re.I)
 
 
+_CONTRACTION = re.compile(r"\b(is|are|was|were|has|have|had|does|do|did|could|would|should)n[’']t\b", re.I)
+
+
 def strip_markers(text: str) -> str:
-    """Remove "(Recommendation 1.2)" markers and Markdown emphasis."""
+    """Remove "(Recommendation 1.2)" markers and Markdown emphasis; spell out "isn't" as "is not"."""
     text = _MARKER.sub(" ", text)
     text = text.replace("**", " ").replace("__", " ")
+    text = _CONTRACTION.sub(lambda m: m.group(1) + " not", text)
+    text = re.sub(r"\b([Cc])an[’']t\b", r"\1annot", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -191,17 +196,19 @@ CUE_RULES: tuple[CueRule, ...] = (
     _rule("absence of", r"\babsence of\b|\babsent\b(?! from)|\bnot present\b", "absence", "pre"),
     _rule("missing", r"\bmissing\b|\bmissed opportunit\w+|\bmissing the opportunity\b", "soft", "post"),
     _rule("a gap", r"\b(?:is|are|was|represents?|remains?|creates?|leaves?|this is) (?:a |an |another )?(?:significant |notable |key |clear )?gaps?\b|\bgap in\b", "absence", "post"),
-    _rule("underdeveloped", r"\bunder-?developed\b|\bnot (?:yet |fully |well |sufficiently |formally )?(?:developed|established|embedded|implemented|in use|formali[sz]ed|agreed)\b|\bnot (?:a |an )?(?:formal|formali[sz]ed)\b|\bnot formally (?:adopted|established|agreed)\b|\binterim\b", "deficit", "post"),
+    _rule("underdeveloped", r"\bunder-?developed\b|\bnot (?:yet |fully |well |sufficiently |formally )?(?:developed|established|embedded|implemented|in use|formali[sz]ed|agreed)\b|\bnot (?:a |an )?(?:formal|formali[sz]ed)\b|\bnot formally (?:adopted|established|agreed)\b", "deficit", "post"),
     _rule("not robust", r"\bnot (?:sufficiently |always |yet |as |very |fully |consistently )?(?:robust|effective|adequate|sufficient|strong|well secured|sensitive enough|frequent enough)\b|\bineffective\b", "deficit", "post"),
     _rule("insufficient", r"\binsufficient\w*|\binadequa\w+|\bnot sufficiently\b|\bunlikely to be sufficient\w*|\bnot sufficient\b|\bnot enough\b", "deficit", "post"),
     _rule("weak", r"\bweak(?:ness(?:es)?)?\b|\bpoor(?:ly)? (?:developed|co-ordinated|coordinated)\b|\bfragmented\b", "deficit", "post"),
-    _rule("limited", r"\b(?:is|are|was|were|remains?|been) (?:currently |very |also |too |still )?limited\b|\blimited (?:capacity|arrangements|opportunit\w+|evidence|access|provision|number of|availability|resources?)\b|\blimitations?\b", "deficit", "post"),
+    _rule("limited", r"\b(?:is|are|was|were|remains?|been) (?:currently |very |also |too |still |severely )?(?:limited|restricted)\b|\blimited (?:capacity|arrangements|opportunit\w+|evidence|access|provision|number of|availability|resources?)\b|\blimitations?\b", "deficit", "post"),
     _rule("over-reliance", r"\bover[ -]?relian\w+|\breliance on\b|\breliant on\b", "deficit", "post"),
     _rule("remains", r"\bremains? (?:overall )?(?:interim|an area for (?:\w+ )?improvement|outstanding|unresolved|a (?:concern|challenge|risk))", "deficit", "post"),
     _rule("not in line with guidance", r"\bnot in (?:line|accordance|keeping) with\b|\bnon-?complian\w+|\bnot compliant\b|\bbelow (?:the )?(?:expected|required|recommended)\b", "deficit", "post"),
-    _rule("waiting", r"\bnegatively (?:impacted|affected)\b|\blengthy waiting\b|\blong waits?\b|\bwaiting times? (?:are|were|is|remain) (?:long|lengthy)|\bdelays? in (?:access|accessing)\b", "deficit", "post"),
+    _rule("waiting", r"\bnegatively (?:impacted|affected)\b|\b(?:long|lengthy|excessive) (?:waiting|waits?|delays?)\b|"
+          r"\bwait(?:ing)? (?:times?|lists?)\b[^.;]{0,60}\b(?:are|were|is|remains?) (?:\w+ )?(?:long|lengthy|excessive|growing|increasing)\b|"
+          r"\bdelays? in (?:access|accessing)\b", "deficit", "post"),
     _rule("stretched", r"\bstretch(?:es|ed)? (?:the )?capacity\b|\bdeficit\b(?! hyperactivity)|\bshortfall\b|\bshortages?\b|\bunder-?staff\w*", "deficit", "post"),
-    _rule("not routinely", r"\bnot (?:being |been )?(?:fully|consistently|routinely|always|currently|regularly|formally|actively|generally|reliably|all|yet|systematically)\b", "deficit", "verb"),
+    _rule("not routinely", r"\bnot (?:being |been )?(?:fully|consistently|routinely|always|currently|regularly|formally|actively|generally|reliably|all|yet|systematically|completely|entirely|wholly|universally)\b", "deficit", "verb"),
     _rule("not shared", r"\bnot (?:being |been )?(?:invited|informed|notified|shared|sent|received|included|consulted|involved|communicated|escalated|recorded|used|picked up|undertaken|trained)\b", "soft", "verb"),
     _rule("unclear", r"\bunclear\b|\bnot (?:\w+ )?clear\b|\black of clarity\b|\bnot apparent\b|\bdifficult to identify\b|\bnot (?:\w+ )?evident\b", "soft", "post"),
     _rule("difficulty", r"\bproblematic\b|\bhampered\b|\bdifficult to\b|\bdifficult(?:y|ies) (?:in|with)\b|\bfound it difficult\b|\bbreak\w*down\b|\bthere (?:were|are|is) (?:commonly |some |also )?issues?\b", "soft", "post"),
@@ -376,7 +383,7 @@ def judge_clause(clause: Clause, sentence: str, before: str = "") -> ClauseVerdi
         window = _object_window(text, h)
         if _ARRANGEMENT.search(window):
             return True
-        return anaphoric and h.force in ("absence", "deficit") and bool(_ARRANGEMENT.search(before))
+        return anaphoric and h.force in ("absence", "deficit") and bool(_ARRANGEMENT.search(before + " " + sentence))
 
     kept = [h for h in hits if keep(h)]
     if not kept:
@@ -489,8 +496,8 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
         windows = [cue, after, before]
     elif hit.rule.frame == "post":
         windows = [cue, subject, before, after]
-    else:
-        windows = [cue, after[:60], subject, after, before]
+    else:  # a negated verb: its object first (the cue itself is only the verb)
+        windows = [after[:60], subject, after, before]
     windows += [clause, sentence]
     for window in windows:
         kind = _kind_in(window)
@@ -535,7 +542,16 @@ _FALLBACK_SERVICES: list[tuple[str, str]] = [
     ("acute-hospital-services", r"\bacute (?:hospital|trust)s?|\bhospitals?\b"),
     ("paediatrics", r"\bpaediatric (?:ward|unit|services?)"),
 ]
-_FALLBACK_RE = [(k, re.compile(p, re.I if not re.search(r"\\b[A-Z]{2,}", p) else 0)) for k, p in _FALLBACK_SERVICES]
+def _fallback_pattern(pattern: str) -> re.Pattern[str]:
+    """Acronym alternatives ("\\bFNP\\b") match in capitals only, the other alternatives in any case."""
+    alts = pattern.split("|")
+    caps = [a for a in alts if re.search(r"[A-Z]{2,}", a)]
+    words = [a for a in alts if a not in caps]
+    parts = ([f"(?:{'|'.join(caps)})"] if caps else []) + ([f"(?i:{'|'.join(words)})"] if words else [])
+    return re.compile("|".join(parts))
+
+
+_FALLBACK_RE = [(k, _fallback_pattern(p)) for k, p in _FALLBACK_SERVICES]
 
 
 def fallback_find_services(text: str) -> list[tuple[str, int]]:
@@ -565,8 +581,9 @@ def default_service_finder() -> ServiceFinder:
         return fallback_find_services
 
     def adapted(text: str) -> list[tuple[str, int]]:
-        found = [(m.key, m.start) for m in find_services(text)]
-        spans = [(m.start, m.end) for m in find_services(text)]
+        mentions = find_services(text)
+        found = [(m.key, m.start) for m in mentions]
+        spans = [(m.start, m.end) for m in mentions]
         found += [(key, m.start()) for key, rx in _BODY_SERVICES for m in rx.finditer(text) if not _overlaps(m.span(), spans)]
         return sorted(found, key=lambda kv: kv[1])
 
@@ -637,12 +654,20 @@ def extract_gaps(
             continue
         plain = strip_markers(para.text)
         para_orgs = _org_keys(orgs, plain)
-        para_services = _keys(finder(plain))
+        mentioned = finder(plain)  # once per paragraph: sentences take their share by offset
+        para_services = _keys(mentioned)
+
+        def within(sentence: str, found_in: list[tuple[str, int]] = mentioned, text: str = plain) -> list[tuple[str, int]]:
+            start = text.find(sentence)
+            if start < 0:
+                return finder(sentence)
+            return [(k, at - start) for k, at in found_in if start <= at < start + len(sentence)]
+
         for gs in found:
-            services = _keys(finder(gs.sentence), gs.cue_at)
+            services = _keys(within(gs.sentence), gs.cue_at)
             bodies = _org_keys(orgs, gs.sentence) or para_orgs
             if not services and gs.previous:
-                services = _keys(finder(gs.previous), len(gs.previous))
+                services = _keys(within(gs.previous), len(gs.previous))
             if not services:
                 # a body the sentence names that provides just one service names that service
                 own = [provided[b][0] for b in bodies if len(provided.get(b, [])) == 1]
