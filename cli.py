@@ -20,7 +20,11 @@ class UserError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.code = exit_code
+
+    @property  # type: ignore[override]
+    def exit_code(self) -> int:  # click reads this when it exits
+        return self.code
 
 
 def _fail_from(exc: BaseException) -> UserError:

@@ -550,15 +550,16 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
         name = re.sub(r"^(?:The)\s+", "", name)
         if not name or name in STOP_LEADING or len(name) < 2:
             continue
-        acr = ACRONYM_DEF_RE.match(text, m.end("name"))
+        after = ACRONYM_DEF_RE.match(text, m.end("name"))
         out.append(_Cand(name=name, family="role", type=_type_of(name, m.group(0)), source=source,
-                         acronym=defined or (acr.group("acr") if acr else None)))
+                         acronym=defined or (after.group("acr") if after else None)))
     # acronym definitions after any capitalised name: "British Pregnancy Advisory Service (BPAS)"
     for m in ACRONYM_NAME_RE.finditer(text):
         name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
-        acr = m.group("acr")
-        if _acronym_fits(acr, name):
-            out.append(_Cand(name=name, family="acronym-def", type=_type_of(name, ""), source=source, acronym=acr))
+        acronym = m.group("acr")
+        if _acronym_fits(acronym, name):
+            out.append(_Cand(name=name, family="acronym-def", type=_type_of(name, ""), source=source,
+                             acronym=acronym))
     return out
 
 

@@ -146,9 +146,9 @@ def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
         n = org_node(o.key)
         add((n, RDF.type, CLAS[o.type] if o.type in _TYPES else CLAS.Organisation))
         add((n, RDFS.label, Literal(o.name)))
-        for a in sorted(o.aliases):
-            if a != o.name:
-                add((n, SKOS.altLabel, Literal(a)))
+        for alias in sorted(o.aliases):
+            if alias != o.name:
+                add((n, SKOS.altLabel, Literal(alias)))
         for site in sorted(o.sites):
             sn = URIRef(f"{vocab.org_iri(o.key)}/site/{slug(site)}")
             add((sn, RDF.type, CLAS.Site))
@@ -183,8 +183,8 @@ def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
         add((rn, PROV.wasDerivedFrom, rec_section))
         for k in r.responsible:
             add((org_node(k), CLAS.isResponsibleFor, rn))
-        for t in ex.themes.get(f"rec:{r.number}", []):
-            add((rn, CLAS.theme, URIRef(vocab.theme_iri(t))))
+        for theme in ex.themes.get(f"rec:{r.number}", []):
+            add((rn, CLAS.theme, URIRef(vocab.theme_iri(theme))))
     for i, numbers in enumerate(ex.recurring, start=1):
         rr = URIRef(vocab.local_iri(key, "recurring", str(i)))
         add((rr, RDF.type, CLAS.RecurringRecommendation))
@@ -209,8 +209,8 @@ def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
     for src, themes in ex.themes.items():
         if src.startswith("rec:"):
             continue
-        for t in themes:
-            add((URIRef(vocab.source_iri(key, src)), CLAS.theme, URIRef(vocab.theme_iri(t))))
+        for theme in themes:
+            add((URIRef(vocab.source_iri(key, src)), CLAS.theme, URIRef(vocab.theme_iri(theme))))
 
     # services, arrangements, transfers
     labels = service_labels()
@@ -258,19 +258,19 @@ def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
             add((an, CLAS.startDate, Literal(a.start)))
         add((an, CLAS.inReview, Literal(a.in_review)))
         add((org_node(a.organisation), CLAS.commissions if a.relation == "commissions" else CLAS.provides, svc))
-    for i, t in enumerate(ex.transfers, start=1):
-        tn = URIRef(vocab.local_iri(key, "transfer", f"{t.service}-{t.to_org}-{i}"))
+    for i, tr in enumerate(ex.transfers, start=1):
+        tn = URIRef(vocab.local_iri(key, "transfer", f"{tr.service}-{tr.to_org}-{i}"))
         add((tn, RDF.type, CLAS.CommissioningTransfer))
-        add((tn, CLAS.service, service_node(t.service)))
-        if t.from_org:
-            add((tn, CLAS.fromOrganisation, org_node(t.from_org)))
-        add((tn, CLAS.toOrganisation, org_node(t.to_org)))
-        if t.date:
-            add((tn, DCTERMS.date, Literal(t.date)))
-        if t.scope:
-            add((tn, CLAS.scope, Literal(t.scope)))
-        add((tn, CLAS.evidence, Literal(t.evidence)))
-        add((tn, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, t.source))))
+        add((tn, CLAS.service, service_node(tr.service)))
+        if tr.from_org:
+            add((tn, CLAS.fromOrganisation, org_node(tr.from_org)))
+        add((tn, CLAS.toOrganisation, org_node(tr.to_org)))
+        if tr.date:
+            add((tn, DCTERMS.date, Literal(tr.date)))
+        if tr.scope:
+            add((tn, CLAS.scope, Literal(tr.scope)))
+        add((tn, CLAS.evidence, Literal(tr.evidence)))
+        add((tn, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, tr.source))))
         add((tn, CLAS.inReport, rep))
 
     # stated gaps
@@ -287,15 +287,15 @@ def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
             add((gn, CLAS.explanation, Literal(gap.cue)))
         add((gn, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, gap.source))))
         add((gn, CLAS.inReport, rep))
-        for s in gap.services:
-            add((gn, CLAS.concerns, service_node(s)))
+        for skey in gap.services:
+            add((gn, CLAS.concerns, service_node(skey)))
         for k in gap.organisations:
             add((gn, CLAS.concerns, org_node(k)))
         for n in gap.recommendations:
             if n in rec_numbers:
                 add((gn, CLAS.answeredBy, URIRef(vocab.recommendation_iri(key, n))))
-        for t in gap.themes:
-            add((gn, CLAS.theme, URIRef(vocab.theme_iri(t))))
+        for theme in gap.themes:
+            add((gn, CLAS.theme, URIRef(vocab.theme_iri(theme))))
     return key, g
 
 
@@ -317,12 +317,12 @@ def build_dataset(extractions: list[Extraction], include_ontology: bool = True) 
     _unify_labels([g for _, g in graphs])
     for key, g in graphs:
         ng = ds.graph(URIRef(vocab.report_graph_iri(key)))
-        for t in g:
-            ng.add(t)
+        for triple in g:
+            ng.add(triple)
     if include_ontology:
         og = ds.graph(URIRef(vocab.ONTOLOGY_GRAPH))
-        for t in ontology_graph():
-            og.add(t)
+        for triple in ontology_graph():
+            og.add(triple)
     return ds
 
 
@@ -332,7 +332,7 @@ def _unify_labels(graphs: list[Graph]) -> None:
     labels: dict[URIRef, dict[str, int]] = {}
     for g in graphs:
         for o in set(g.subjects(RDF.type, None)):
-            if not str(o).startswith(vocab.ID + "org/"):
+            if not isinstance(o, URIRef) or not str(o).startswith(vocab.ID + "org/"):
                 continue
             for lab in g.objects(o, RDFS.label):
                 d = labels.setdefault(o, {})
