@@ -543,9 +543,9 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
         if longer and _acronym_fits(longer.group("acr"), longer.group("name")):
             name = longer.group("name")  # "Pathways to Recovery (PTR)": the defined name, connectors and all
             defined = longer.group("acr")
-        head = HEAD_RE.search(name)
-        if head:
-            name = name[: head.end()]
+        head_m = HEAD_RE.search(name)
+        if head_m:
+            name = name[: head_m.end()]
         name = re.sub(r"\s+(?:and|&|of|for|on)$", "", name)
         name = re.sub(r"^(?:The)\s+", "", name)
         if not name or name in STOP_LEADING or len(name) < 2:
