@@ -1,17 +1,17 @@
 """The service lexicon: the SKOS concept scheme in ``ontology/services.ttl`` as a text matcher.
 
-``find_services(text)`` returns every service mention in a sentence or paragraph, longest match
-first and non-overlapping, each mapped to its concept key (the concept's ``skos:notation``).
+``find_services(text)`` returns every service mention in a sentence or paragraph, leftmost and
+longest first, non-overlapping, each mapped to its concept key (the concept's ``skos:notation``).
 
 The scheme is parsed once per process with pyoxigraph (a few milliseconds, no rdflib import) and the
-compiled matcher is cached. Matching rules, applied to every ``skos:prefLabel`` and ``skos:altLabel``:
+label table is cached. Matching compares words, not characters, so it is fast (one dictionary
+look-up per word position and label length) and forgiving in the ways reports vary:
 
-- case-insensitive, except labels written as acronyms ("CASH", "GUM", "ED", "MIUs"), which must
-  match in capitals so that "cash" or "ed" in running text never count;
-- a hyphen, a space or nothing between the parts of a hyphenated word ("looked-after",
-  "looked after"; "new-born", "new born"), any run of white space between words;
-- "and" and "&" alike; "'", "’" and no apostrophe alike ("children's", "childrens");
-- an optional plural or possessive ending on the last word ("unit" also matches "units").
+- case-insensitive, except label words written as acronyms ("CASH", "GUM", "ED", "MIUs"), which
+  must be capitals in the text too, so that "cash" or "ed" in running text never count;
+- hyphens separate words ("looked-after" = "looked after", "Genito-Urinary" = "genito urinary");
+- "and" and "&" alike; apostrophes ignored ("children's", "children’s", "childrens");
+- a plural or possessive "s" on a word is ignored ("unit" = "units" = "unit's").
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..graph.vocab import SERVICE_SCHEME, SKOS, service_concept_iri
+from ..graph.vocab import SERVICE_SCHEME, SKOS
 
 SERVICES_TTL = Path(__file__).resolve().parent.parent / "ontology" / "services.ttl"
 
@@ -30,6 +30,8 @@ _ALT = SKOS + "altLabel"
 _NOTATION = SKOS + "notation"
 _BROADER = SKOS + "broader"
 _IN_SCHEME = SKOS + "inScheme"
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['’`][A-Za-z]+)*|&")
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,26 @@ class ServiceConcept:
     broader: list[str] = field(default_factory=list)  # keys
 
 
+@dataclass(frozen=True)
+class Label:
+    key: str
+    text: str  # as written in services.ttl
+    caps: tuple[bool, ...]  # per word: must be written in capitals (an acronym)
+
+
 @dataclass
 class ServiceLexicon:
     concepts: dict[str, ServiceConcept]
-    pattern: re.Pattern[str]  # case-insensitive labels
-    acronyms: re.Pattern[str] | None  # case-sensitive labels
-    by_norm: dict[str, str]  # normalised label -> key
+    labels: dict[tuple[str, ...], Label]  # normalised words -> label
+    longest: int  # words in the longest label
 
     def key_for(self, surface: str) -> str | None:
-        return self.by_norm.get(_norm_label(surface))
+        """The concept a whole phrase names ("School nurse services" -> "school-nursing"), or None."""
+        toks = TOKEN_RE.findall(surface)
+        label = self.labels.get(tuple(norm_token(t) for t in toks))
+        if label is None or any(c and not is_acronym_token(t) for c, t in zip(label.caps, toks, strict=True)):
+            return None
+        return label.key
 
     def ancestors(self, key: str) -> list[str]:
         """Every broader concept of ``key``, nearest first."""
@@ -71,56 +84,32 @@ class ServiceLexicon:
         return out
 
 
-def _norm_label(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("`", "'").replace("&", " and ")
-    text = re.sub(r"[\s\-‐–]+", " ", text).replace("'", "")
-    return re.sub(r"\s+", " ", text).strip()
+def norm_token(tok: str) -> str:
+    t = tok.lower().replace("’", "").replace("'", "").replace("`", "")
+    if t == "&":
+        return "and"
+    if len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "ics")):
+        t = t[:-1]
+    return t
 
 
-def is_acronym_label(label: str) -> bool:
-    """"CASH", "GUM", "MIUs", "MIU's", "A&E", "Tier 4 CAMHS" stay case-sensitive; "Tier 4 beds" does not."""
-    words = label.split()
-    return any(re.fullmatch(r"[A-Z&]{2,}(?:s|'s|’s)?", w) for w in words) and not any(
-        re.fullmatch(r"[a-z]{3,}", w) for w in words
-    )
-
-
-def _label_regex(label: str) -> str:
-    words: list[str] = []
-    for word in re.split(r"\s+", label.strip()):
-        if word.lower() in ("and", "&"):
-            words.append(r"(?:and|&)")
-            continue
-        pieces = []
-        for piece in (p for p in re.split(r"[-‐–]", word) if p):
-            esc = "".join(r"(?:\s*&\s*|\s+and\s+)" if ch == "&" else re.escape(ch) for ch in piece)
-            pieces.append(esc.replace("'", "['’`]?").replace(r"\'", "['’`]?"))
-        words.append(r"(?:\s*[-‐–]\s*|\s)?".join(pieces))
-    body = r"\s+".join(words)
-    ending = r"(?:s|['’]s|s['’])?" if re.search(r"[a-z]$", label) else r"(?:s|['’]s)?"
-    return r"(?<![\w&-])" + body + ending + r"(?![\w&])"
-
-
-def _compile(labels: list[str], flags: int) -> re.Pattern[str] | None:
-    if not labels:
-        return None
-    ordered = sorted(set(labels), key=lambda s: (-len(s), s))
-    return re.compile("|".join(f"(?:{_label_regex(lab)})" for lab in ordered), flags)
+def is_acronym_token(tok: str) -> bool:
+    core = re.sub(r"['’`]?s$", "", tok) if len(tok) > 2 else tok
+    return len(core) >= 2 and core.isupper() and core.replace("&", "").isalpha()
 
 
 @functools.lru_cache(maxsize=4)
 def load_lexicon(path: str | None = None) -> ServiceLexicon:
-    """Parse ``services.ttl`` (or ``path``) once and build the matcher."""
+    """Parse ``services.ttl`` (or ``path``) once and build the label table."""
     import pyoxigraph  # 10 ms import; the ontology file is tiny
 
     ttl = Path(path) if path else SERVICES_TTL
-    triples = pyoxigraph.parse(path=str(ttl), format=pyoxigraph.RdfFormat.TURTLE)
     notation: dict[str, str] = {}
     pref: dict[str, str] = {}
     alts: dict[str, list[str]] = {}
     broader: dict[str, list[str]] = {}
     in_scheme: set[str] = set()
-    for t in triples:
+    for t in pyoxigraph.parse(path=str(ttl), format=pyoxigraph.RdfFormat.TURTLE):
         s, p, o = t.subject, t.predicate.value, t.object
         if not isinstance(s, pyoxigraph.NamedNode):
             continue
@@ -147,61 +136,48 @@ def load_lexicon(path: str | None = None) -> ServiceLexicon:
             alt_labels=sorted(alts.get(iri, [])),
             broader=sorted(notation[b] for b in broader.get(iri, []) if b in notation),
         )
-    by_norm: dict[str, str] = {}
-    label_key: dict[str, str] = {}
+    table: dict[tuple[str, ...], Label] = {}
     for key, c in concepts.items():
-        for label in [*c.alt_labels, c.pref_label]:
-            n = _norm_label(label)
-            if n in by_norm and by_norm[n] != key:
-                raise ValueError(f"services.ttl: label {label!r} is used by both {by_norm[n]} and {key}")
-            by_norm[n] = key
-            label_key[label] = key
-    # Preferred labels that describe rather than name ("Most health services for children (general
-    # commissioning)") would never match; labels with brackets are left to their alt labels.
-    labels = [lab for lab in label_key if "(" not in lab and "/" not in lab]
-    sensitive = [lab for lab in labels if is_acronym_label(lab)]
-    insensitive = [lab for lab in labels if not is_acronym_label(lab)]
-    pattern = _compile(insensitive, re.IGNORECASE)
-    assert pattern is not None
-    return ServiceLexicon(
-        concepts=concepts,
-        pattern=pattern,
-        acronyms=_compile(sensitive, 0),
-        by_norm=by_norm,
-    )
+        for text in [*c.alt_labels, c.pref_label]:
+            if "(" in text or "/" in text:
+                continue  # a descriptive preferred label: "Most health services for children (general ...)"
+            toks = TOKEN_RE.findall(text)
+            words = tuple(norm_token(t) for t in toks)
+            if not words:
+                continue
+            old = table.get(words)
+            if old is not None and old.key != key:
+                raise ValueError(f"services.ttl: label {text!r} is used by both {old.key} and {key}")
+            caps = tuple(is_acronym_token(t) for t in toks)
+            # the same words written as an acronym and in words ("A&E", "A and E"): the looser wins
+            if old is None or sum(caps) < sum(old.caps):
+                table[words] = Label(key, text, caps)
+    if not table:
+        raise ValueError(f"{ttl}: no service concepts in scheme {SERVICE_SCHEME}")
+    return ServiceLexicon(concepts=concepts, labels=table, longest=max(len(w) for w in table))
 
 
 def find_services(text: str) -> list[ServiceMention]:
-    """All service mentions in ``text``, in order, longest first where two overlap."""
+    """All service mentions in ``text``, in order; where two would overlap the longer wins."""
     lex = load_lexicon()
-    found: list[ServiceMention] = []
-    for pat in (lex.pattern, lex.acronyms):
-        if pat is None:
-            continue
-        for m in pat.finditer(text):
-            key = lex.key_for(_strip_ending(m.group(0)))
-            if key is None:
-                continue
-            found.append(ServiceMention(m.start(), m.end(), key, m.group(0)))
-    found.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    toks = list(TOKEN_RE.finditer(text))
+    norm = [norm_token(t.group(0)) for t in toks]
     out: list[ServiceMention] = []
-    for s in found:
-        if out and s.start < out[-1].end:
-            if s.end - s.start > out[-1].end - out[-1].start:
-                out[-1] = s
-            continue
-        out.append(s)
+    i = 0
+    while i < len(toks):
+        for n in range(min(lex.longest, len(toks) - i), 0, -1):
+            label = lex.labels.get(tuple(norm[i : i + n]))
+            if label is None:
+                continue
+            if any(c and not is_acronym_token(toks[i + k].group(0)) for k, c in enumerate(label.caps)):
+                continue
+            start, end = toks[i].start(), toks[i + n - 1].end()
+            out.append(ServiceMention(start, end, label.key, text[start:end]))
+            i += n
+            break
+        else:
+            i += 1
     return out
-
-
-def _strip_ending(surface: str) -> str:
-    lex = load_lexicon()
-    if _norm_label(surface) in lex.by_norm:
-        return surface
-    for suffix in ("'s", "’s", "s'", "s’", "s"):
-        if surface.endswith(suffix) and _norm_label(surface[: -len(suffix)]) in lex.by_norm:
-            return surface[: -len(suffix)]
-    return surface
 
 
 def service_label(key: str) -> str:
@@ -214,12 +190,12 @@ def service_keys() -> list[str]:
 
 
 __all__ = [
+    "Label",
     "ServiceConcept",
     "ServiceLexicon",
     "ServiceMention",
     "find_services",
     "load_lexicon",
-    "service_concept_iri",
     "service_keys",
     "service_label",
 ]
