@@ -221,6 +221,17 @@ def extract_meta(text: str, sections: list[Section]) -> ReportMeta:
         elif label.startswith("ccgs included") or label.startswith("ccg included"):
             meta.ccgs_included = [c if re.search(r"\bCCG\b|Commissioning Group", c) else f"{c} CCG"
                                   for c in split_org_list(value)]
+    head = re.sub(r"\s+", " ", text[:6000])
+    date_words = r"\d{1,2}\s*(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
+    if meta.review_start is None:  # labels and values may be laid out apart (a PDF's two-column table)
+        m = re.search(r"Dates? of (?:the )?review\s*:?\s*(" + r"(?:\d{1,2}\s*(?:st|nd|rd|th)?\s*(?:[A-Za-z]{3,9}\s*)?"
+                      r"(?:\d{4}\s*)?)?(?:–|—|-|to|until)\s*" + date_words + ")", head, re.I)
+        if m:
+            meta.review_start, meta.review_end = parse_date_range(m.group(1))
+    if meta.published is None:
+        m = re.search(r"Date of publication\s*:?\s*(" + date_words + ")", head, re.I)
+        if m:
+            meta.published = parse_date(m.group(1))
     first_lines = [ln.strip() for ln in text.split("\n")[:40] if ln.strip()]
     for ln in first_lines:
         m = re.search(r"safeguarding in ([A-Z][\w'’ &,-]+?)\s*$", ln, re.I)
@@ -228,18 +239,36 @@ def extract_meta(text: str, sections: list[Section]) -> ReportMeta:
             meta.title = ln
             meta.area = m.group(1).strip()
             break
-    if meta.area is None:
-        m = re.search(r"The role of health services in ([A-Z][\w'’ &-]+?)\s*$", text, re.M)
+    for pattern in (r"The role of health services in ", r"looked after children services in ",
+                    r"Children Looked After and Safeguarding in "):
+        if meta.area is not None:
+            break
+        m = re.search(pattern + r"(.{2,80})", head)
         if m:
-            meta.area = m.group(1).strip()
-    if meta.area is None:
-        m = re.search(r"looked after children services in ([A-Z][\w'’ &-]+?)\s*\.", text)
-        if m:
-            meta.area = m.group(1).strip()
+            meta.area = _place_phrase(m.group(1))
     m = re.search(r"experiences of (\d[\d,]*)\s+(?:children|young people|cases)", text, re.I)
     if m:
         meta.children_considered = int(m.group(1).replace(",", ""))
     return meta
+
+
+AREA_STOP = {"Date", "Page", "Contents", "Children", "Review", "Summary", "It", "The", "This"}
+
+
+def _place_phrase(text: str) -> str | None:
+    """The place name at the start of ``text``: capitalised words and the joiners inside names
+    ("Cheshire East", "Stoke-on-Trent", "Brighton and Hove", "Kingston upon Thames")."""
+    words: list[str] = []
+    for w in re.findall(r"[\w'’&-]+|[^\w\s]", text):
+        if w[:1].isupper() and w not in AREA_STOP:
+            words.append(w)
+        elif w in ("and", "&", "upon", "on", "of", "under") and words:
+            words.append(w)
+        else:
+            break
+    while words and words[-1] in ("and", "&", "upon", "on", "of", "under"):
+        words.pop()
+    return " ".join(words) or None
 
 
 ORG_END_RE = re.compile(r"(NHS Foundation Trust|Foundation Trust|NHS Trust|Partnership Trust|Healthcare Trust|"

@@ -144,3 +144,13 @@ def test_numbering_property(items):
     assert [f.number for f in s.findings] == [f"3.{i}" for i in items]
     for f in s.findings:
         assert "continuation of" in f.text
+
+
+def test_metadata_from_a_pdf_table_laid_out_as_one_run():
+    text = ("Children Looked After and Safeguarding The role of health services in Cheshire East Date of review: "
+            "4 July 2016 to 8 July 2016 Date of publication: 15 November 2016 Name(s) of CQC inspector: "
+            "Provider services included: CCGs included:\nSummary of the review\nText.\n")
+    m = segment(text).meta
+    assert m.area == "Cheshire East"
+    assert (m.review_start, m.review_end, m.published) == (dt.date(2016, 7, 4), dt.date(2016, 7, 8),
+                                                            dt.date(2016, 11, 15))
