@@ -1,0 +1,553 @@
+"""Readers for PDF, HTML and .docx reports: bytes -> text that ``read.normalise`` turns into a Document.
+
+``extract(path, data, fmt) -> (raw_text, warnings)`` is the one entry point (``read.read_file`` calls it).
+Every problem is a ``ReportError`` whose message is one line naming the file and the problem.
+
+PDF (pypdfium2, chosen by measurement: see docs/README-ingest.md). Text is taken with its position on the
+page, so that layout decides what plain extraction has to guess:
+
+* lines are rebuilt from PDFium's text rectangles; pieces of one line far apart become ``label<TAB>value``
+  (the two-column front-matter table: date of review, inspectors, providers and CCGs included), wrapped
+  value cells are joined onto their row and wrapped labels onto their label;
+* running headers and footers (text in the top or bottom band of the page that recurs on several pages
+  once digits are ignored) and page numbers ("Page 12 of 31") are dropped;
+* paragraphs are rebuilt from vertical gaps, hanging paragraph numbers and bullets, and line breaks that
+  a following word would have fitted into; the output has one block per line, blank lines between;
+* hyphens at line ends are repaired using the document's own vocabulary ("safe-/guarding" ->
+  "safeguarding", "multi-/agency" -> "multi-agency"); ligatures (ﬁ ﬂ) and soft hyphens are resolved;
+* a PDF with no text layer is refused with a message naming OCR as the way forward; an encrypted PDF
+  that needs a password and a damaged one are refused; a PDF cut short is read as far as it goes, with
+  a warning.
+
+HTML (beautifulsoup4, html.parser): the page's main content (``<main>``/``<article>``/``<body>``) without
+scripts, styles, navigation, forms and site footers; headings, paragraphs, list items and table rows each
+become a block (Markdown-like, so ``read.normalise(..., "markdown")`` keeps the structure).
+
+.docx (python-docx): the body's paragraphs and tables in document order (headers and footers are separate
+parts and never read); list paragraphs become bullets, table rows ``label<TAB>value``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ReportError
+
+SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf",
+             ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx"}
+
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+             "\ufb06": "st"}
+# Words commonly written with a hyphen: a line-end hyphen after one of these is kept ("multi-/agency").
+HYPHEN_PREFIXES = frozenset(
+    "anti co cross ex full half inter long multi non part post pre re self semi short sub under well "
+    "over out follow face one two three four five six year month week day".split())
+PAGE_NO = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+PAGE_NO_TAIL = re.compile(r"\bpage\s+\d{1,4}\s+of\s+\d{1,4}\s*$", re.I)
+PARA_NO = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}\.?$")
+GROUP_NO = re.compile(r"^\d{1,2}\.$")
+SOLID_BULLETS = "•●▪■◦‣∙·"
+DASH_BULLETS = ("o", "-", "–", "*")
+BULLETS = SOLID_BULLETS + "".join(DASH_BULLETS)
+TERMINAL = re.compile(r"[.!?:;)”\"’]$")
+
+
+def extract(path: Path, data: bytes, fmt: str) -> tuple[str, list[str]]:
+    """Text of a PDF, HTML or .docx report (raw: ``read.normalise`` finishes it) and warnings."""
+    source = str(path)
+    if fmt == "pdf":
+        return extract_pdf(data, source)
+    if fmt == "html":
+        return extract_html(data, source)
+    if fmt == "docx":
+        return extract_docx(data, source)
+    raise ReportError(source, f"no reader for format {fmt!r}")
+
+
+def fix_chars(text: str) -> str:
+    for lig, rep in LIGATURES.items():
+        text = text.replace(lig, rep)
+    # PDFium reports a hyphen at a line end as U+0002 (whether the word was split there or is a compound:
+    # the vocabulary decides, see _dehyphenate); U+00AD is a soft hyphen: the word was split there.
+    return text.replace("\x02", "-").replace("\ufffe", "-").replace("\r", "")
+
+
+# ---------------------------------------------------------------------------------------------- PDF
+
+
+@dataclass
+class Seg:
+    x0: float
+    x1: float
+    bottom: float
+    top: float
+    text: str
+    size: float = 0.0  # font size in points (0 when PDFium does not say)
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+
+@dataclass
+class Line:
+    page: int
+    segs: list[Seg] = field(default_factory=list)
+    kind: str = "text"  # "text" | "row" (a label/value table row) | "furniture"
+
+    @property
+    def x0(self) -> float:
+        return min(s.x0 for s in self.segs)
+
+    @property
+    def x1(self) -> float:
+        return max(s.x1 for s in self.segs)
+
+    @property
+    def top(self) -> float:
+        return max(s.top for s in self.segs)
+
+    @property
+    def bottom(self) -> float:
+        return min(s.bottom for s in self.segs)
+
+    @property
+    def size(self) -> float:
+        """Font size of the line's longest piece (glyph boxes vary with ascenders; font sizes do not)."""
+        return max(self.segs, key=lambda s: len(s.text.strip())).size
+
+    def text(self, tab_gap: float = 1.4) -> str:
+        """The line's text; pieces further apart than ``tab_gap`` ems are joined by a tab."""
+        out = ""
+        prev: Seg | None = None
+        for s in self.segs:
+            if prev is not None:
+                gap = s.x0 - prev.x1
+                out = out.rstrip(" ") + ("\t" if gap > tab_gap * max(s.size, prev.size) else " ")
+            out += s.text.strip(" ")
+            prev = s
+        return out
+
+
+def _pdf_segments(data: bytes, source: str) -> tuple[list[list[Seg]], list[tuple[float, float]], bool]:
+    """Text rectangles of each page (PDF coordinates, y up), page sizes, and whether pages carry images."""
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ReportError(source, f"PDF support needs pypdfium2 ({exc})") from None
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise ReportError(source, "encrypted PDF that needs a password: save an unprotected copy and build that") \
+                from None
+        raise ReportError(source, "not a readable PDF (damaged or not a PDF at all)") from None
+    pages: list[list[Seg]] = []
+    sizes: list[tuple[float, float]] = []
+    has_images = False
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            sizes.append(page.get_size())
+            tp = page.get_textpage()
+            segs = []
+            for r in range(tp.count_rects()):
+                left, bottom, right, top = tp.get_rect(r)
+                text = fix_chars(tp.get_text_bounded(left, bottom, right, top))
+                if text.strip():
+                    idx = tp.get_index(left + 0.5, (top + bottom) / 2, 2.0, max(1.0, (top - bottom) / 2))
+                    size = pdfium_c.FPDFText_GetFontSize(tp.raw, idx) if idx >= 0 else 0.0
+                    segs.append(Seg(left, right, bottom, top, text.replace("\n", " "),
+                                    float(size) or (top - bottom)))
+            if not segs and not has_images:
+                has_images = any(o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for o in page.get_objects())
+            pages.append(segs)
+            tp.close()
+            page.close()
+    except pdfium.PdfiumError:
+        raise ReportError(source, "not a readable PDF (its pages cannot be parsed)") from None
+    finally:
+        pdf.close()
+    return pages, sizes, has_images
+
+
+def _lines_of(segs: list[Seg], page: int) -> list[Line]:
+    """Group a page's text rectangles into lines (vertical overlap), top to bottom, left to right."""
+    lines: list[Line] = []
+    for s in sorted(segs, key=lambda s: (-s.top, s.x0)):
+        mid = (s.top + s.bottom) / 2
+        for ln in reversed(lines[-4:]):
+            if ln.bottom - 0.5 <= mid <= ln.top + 0.5 and not any(o.x0 < s.x1 and s.x0 < o.x1 for o in ln.segs):
+                ln.segs.append(s)
+                break
+        else:
+            lines.append(Line(page, [s]))
+    for ln in lines:
+        ln.segs.sort(key=lambda s: s.x0)
+    lines.sort(key=lambda ln: -ln.top)
+    return lines
+
+
+TAB_EMS = 1.4  # pieces of one line further apart than this many ems are separate cells
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def _mark_furniture(pages: list[list[Line]], sizes: list[tuple[float, float]]) -> None:
+    """Running headers/footers: text in the top or bottom band of a page recurring on several pages
+    (digits ignored), and page numbers ("Page 3 of 31", "3") in those bands."""
+    band: dict[str, set[int]] = {}
+    for p, lines in enumerate(pages):
+        h = sizes[p][1]
+        for ln in lines:
+            if ln.bottom > h * 0.88 or ln.top < h * 0.12:
+                band.setdefault(_furniture_key(ln.text()), set()).add(p)
+    need = 2 if len(pages) < 6 else max(2, len(pages) // 4)
+    running = {k for k, ps in band.items() if len(ps) >= need}
+    for p, lines in enumerate(pages):
+        h = sizes[p][1]
+        for ln in lines:
+            t = ln.text()
+            in_band = ln.bottom > h * 0.88 or ln.top < h * 0.12
+            if in_band and (_furniture_key(t) in running or PAGE_NO.match(t.strip())):
+                ln.kind = "furniture"
+            elif PAGE_NO_TAIL.search(t) and len(t) < 160 and (in_band or "\t" in t):
+                ln.kind = "furniture"
+
+
+def _is_new_item(text: str) -> bool:
+    """The line starts a numbered paragraph ("1.5 ...", hanging "1.5<TAB>..."), a group ("1.<TAB>...") or a
+    bullet ("• ..."; a dash or "o" only when a gap follows it, as a hanging bullet)."""
+    head, tab, _rest = text.partition("\t")
+    head = head.strip()
+    first = text.split(" ", 1)[0]
+    if PARA_NO.match(first) or (tab and (PARA_NO.match(head) or GROUP_NO.match(head))):
+        return True
+    if len(text) > 2 and first in SOLID_BULLETS:
+        return True
+    return bool(tab) and head in DASH_BULLETS
+
+
+def _dehyphenate(a: str, b: str, vocab: Counter[str]) -> str:
+    """Join line ``a`` and its continuation ``b``, repairing a word split across the line end.
+
+    "safe-" + "guarding" -> "safeguarding" (the joined word is used elsewhere, or the pieces are not
+    words); "looked-" + "after" -> "looked-after" (the hyphenated form is used elsewhere, or both pieces
+    are words of the document, or the first is a common prefix such as "multi")."""
+    if a.endswith("\u00ad"):
+        return a[:-1] + b
+    m = re.search(r"([A-Za-z]+)-$", a)
+    n = re.match(r"([a-z]+)", b)
+    if m and n:
+        head, tail = m.group(1).lower(), n.group(1)
+        joined, hyph = head + tail, f"{head}-{tail}"
+        if vocab.get(hyph, 0) > vocab.get(joined, 0):
+            return a + b
+        if vocab.get(joined, 0):
+            return a[:-1] + b
+        if head in HYPHEN_PREFIXES or (vocab.get(head, 0) and vocab.get(tail, 0) and len(head) > 2 and len(tail) > 2):
+            return a + b
+        return a[:-1] + b
+    if re.search(r"[\w)]-$", a) and b[:1].isalnum():  # "Monday-" + "Friday", "16-" + "18 year olds"
+        return a + b
+    return f"{a} {b}"
+
+
+@dataclass
+class _Metrics:
+    body_size: float  # the commonest font size: body text
+    pitch: float  # baseline-to-baseline distance of body text
+    right: float  # right edge of the text column
+    char_w: float  # mean character width of body text (spaces included)
+
+    def em(self, ln: Line) -> float:
+        return (ln.size or self.body_size) / self.body_size
+
+
+def _metrics(body: list[Line], texts: list[str]) -> _Metrics:
+    sizes = Counter(round(ln.size, 1) for ln in body)
+    body_size = sizes.most_common(1)[0][0] or 10.0
+    same = [(a, b) for a, b in zip(body, body[1:], strict=False)
+            if a.page == b.page and abs(a.size - body_size) < 0.5 and abs(b.size - body_size) < 0.5]
+    pitches = [a.bottom - b.bottom for a, b in same if 0 < a.bottom - b.bottom < 3 * body_size]
+    pitch = statistics.median(pitches) if pitches else 1.2 * body_size
+    right = sorted(ln.x1 for ln in body)[int(len(body) * 0.9)]
+    widths = [(ln.x1 - ln.x0) / len(t) for ln, t in zip(body, texts, strict=False)
+              if len(t) > 30 and abs(ln.size - body_size) < 0.5 and "\t" not in t]
+    char_w = statistics.median(widths) if widths else 0.5 * body_size
+    return _Metrics(body_size, pitch, right, char_w)
+
+
+def _short(prev_text: str, text: str, prev: Line, m: _Metrics) -> bool:
+    """The previous line ended early: the next line's first word would have fitted on it."""
+    if prev_text.rstrip().endswith(("-", "\u00ad")):
+        return False
+    first = text.strip().split(" ", 1)[0].split("\t", 1)[0]
+    cw = m.char_w * m.em(prev)  # an estimate: allow for wide letters
+    return prev.x1 + (1.3 * len(first) + 1) * cw < m.right - cw
+
+
+def _cells(ln: Line) -> list[list[Seg]]:
+    cells: list[list[Seg]] = [[ln.segs[0]]]
+    for a, b in zip(ln.segs, ln.segs[1:], strict=False):
+        if b.x0 - a.x1 > TAB_EMS * max(a.size, b.size):
+            cells.append([b])
+        else:
+            cells[-1].append(b)
+    return cells
+
+
+def _layout_text(pages: list[list[Line]]) -> str:
+    body = [ln for lines in pages for ln in lines if ln.kind != "furniture"]
+    if not body:
+        return ""
+    texts = [ln.text() for ln in body]
+    vocab: Counter[str] = Counter()
+    for t in texts:  # words and hyphenated words, not counting a word cut at the line end
+        words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", t)
+        vocab.update(w.lower() for w in words if not w.endswith("-"))
+        vocab.update(p.lower() for w in words if "-" in w.strip("-") for p in w.strip("-").split("-"))
+    m = _metrics(body, texts)
+
+    blocks: list[str] = []
+    cur = ""
+    row: tuple[float, float] | None = None  # (label x, value x) of the table row being read
+    prev: Line | None = None
+    prev_text = ""
+    for ln, t in zip(body, texts, strict=False):
+        if "\t" in t and not _is_new_item(t):
+            cells = _cells(ln)
+            if cur:
+                blocks.append(cur)
+            cur, row = t, (cells[0][0].x0, cells[1][0].x0)
+            prev, prev_text = ln, t
+            continue
+        if row is not None and prev is not None and ln.page == prev.page \
+                and prev.bottom - ln.bottom < 2.2 * m.pitch * m.em(ln):
+            label_x, value_x = row
+            label, _, value = cur.partition("\t")
+            if abs(ln.x0 - value_x) < 4:  # a wrapped or listed value
+                sep = ", " if _short(prev_text, t, prev, m) else " "
+                cur = f"{label}\t{value}{sep if value else ''}{t.strip()}"
+                prev, prev_text = ln, t
+                continue
+            if abs(ln.x0 - label_x) < 4 and not label.rstrip().endswith(":") and len(t) < 80:
+                cur = f"{label} {t.strip()}\t{value}"  # a wrapped label
+                prev, prev_text = ln, t
+                continue
+        row = None
+        new = (
+            not cur
+            or prev is None
+            or _is_new_item(t)
+            or abs(ln.size - prev.size) > 0.5
+            or (ln.page == prev.page and prev.bottom - ln.bottom > 1.3 * m.pitch * max(m.em(ln), m.em(prev)))
+            or _short(prev_text, t, prev, m)
+        )
+        if new:
+            if cur:
+                blocks.append(cur)
+            cur = t
+        else:
+            cur = _dehyphenate(cur, t.lstrip(), vocab)
+        prev, prev_text = ln, t
+    if cur:
+        blocks.append(cur)
+    out = []
+    for b in blocks:
+        b = re.sub(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.?)\t", r"\1 ", b)  # hanging paragraph number
+        b = re.sub(rf"^([{re.escape(BULLETS)}])\t", r"\1 ", b)
+        out.append(b.replace("\u00ad", ""))
+    return "\n\n".join(out) + "\n"
+
+
+def extract_pdf(data: bytes, source: str) -> tuple[str, list[str]]:
+    warnings: list[str] = []
+    if b"%PDF-" not in data[:1024]:
+        raise ReportError(source, "not a PDF (no %PDF header): is the file misnamed or damaged?")
+    pages_segs, sizes, has_images = _pdf_segments(data, source)
+    if b"%%EOF" not in data[-2048:]:
+        warnings.append(f"{source}: PDF looks truncated (no end-of-file marker); text may be incomplete")
+    if not pages_segs:
+        raise ReportError(source, "PDF has no pages")
+    n_chars = sum(len(s.text.strip()) for segs in pages_segs for s in segs)
+    if n_chars < 20 * len(pages_segs) and n_chars < 200:
+        what = "image-only (scanned) PDF" if has_images or n_chars == 0 else "PDF with almost no text"
+        raise ReportError(source, f"{what} with no text layer: run it through OCR first (for example "
+                                  "`ocrmypdf in.pdf out.pdf`) and build the OCR'd copy")
+    pages = [_lines_of(segs, i) for i, segs in enumerate(pages_segs)]
+    _mark_furniture(pages, sizes)
+    empty = [i + 1 for i, segs in enumerate(pages_segs) if not segs]
+    if empty and len(empty) < len(pages_segs):
+        shown = ", ".join(map(str, empty[:8])) + ("…" if len(empty) > 8 else "")
+        warnings.append(f"{source}: page(s) {shown} have no text layer (images only?); their text is missing")
+    return _layout_text(pages), warnings
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "form", "button", "iframe", "select",
+              "head", "canvas", "object")
+_BLOCK_TAGS = frozenset("p div section article main header aside blockquote pre h1 h2 h3 h4 h5 h6 ul ol dl dt dd "
+                        "figure figcaption address caption table tbody thead tfoot body html li tr hr".split())
+
+
+def extract_html(data: bytes, source: str) -> tuple[str, list[str]]:
+    try:
+        from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+    except ImportError as exc:  # pragma: no cover
+        raise ReportError(source, f"HTML support needs beautifulsoup4 ({exc})") from None
+    from .read import decode
+
+    text = _decode_html(data, source, decode)
+    soup = BeautifulSoup(text, "html.parser")
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all("footer"):
+        tag.decompose()
+    root: Tag = soup.find("main") or soup.find("article") or soup.body or soup  # type: ignore[assignment]
+    title_h1 = soup.find("h1")
+    blocks: list[str] = []
+    if isinstance(title_h1, Tag) and title_h1 not in root.descendants and root is not soup:
+        blocks.append("# " + title_h1.get_text(" ", strip=True))
+
+    buf: list[str] = []
+    prefix = [""]
+
+    def flush() -> None:
+        s = re.sub(r"\s+", " ", "".join(buf)).strip()
+        buf.clear()
+        if s:
+            blocks.append(prefix[0] + s)
+        prefix[0] = ""
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                buf.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name.lower()
+            if name == "br":
+                flush()
+                continue
+            if name == "tr":
+                flush()
+                cells = [c.get_text(" ", strip=True) for c in child.find_all(["th", "td"], recursive=False)]
+                cells = [re.sub(r"\s+", " ", c) for c in cells if c]
+                if cells:
+                    blocks.append("\t".join(cells))
+                continue
+            if name in _BLOCK_TAGS:
+                flush()
+                if re.fullmatch(r"h[1-6]", name):
+                    prefix[0] = "#" * int(name[1]) + " "
+                elif name == "li":
+                    prefix[0] = "- "
+                walk(child)
+                flush()
+                continue
+            if name in ("sup", "sub"):
+                buf.append(child.get_text(strip=True))
+                continue
+            walk(child)
+
+    walk(root)
+    flush()
+    out = "\n\n".join(_unmark_numbered_bullet(b) for b in blocks)
+    if not out.strip():
+        raise ReportError(source, "HTML page has no text")
+    return fix_chars(out) + "\n", []
+
+
+def _unmark_numbered_bullet(block: str) -> str:
+    """A list item that carries its own paragraph number ("- 1.4 That ...") is a numbered paragraph."""
+    m = re.match(r"^- (\d{1,2}(?:\.\d{1,2}){1,3}\s)", block)
+    return block[2:] if m else block
+
+
+def _decode_html(data: bytes, source: str, decode: object) -> str:
+    head = data[:4096].decode("ascii", "ignore")
+    m = re.search(r"""charset\s*=\s*["']?([\w-]+)""", head, re.I)
+    if m and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        enc = m.group(1).lower()
+        if enc not in ("utf-8", "utf8"):
+            try:
+                return data.decode("cp1252" if enc in ("iso-8859-1", "latin-1", "windows-1252") else enc)
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return decode(data, source)  # type: ignore[operator, no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------- DOCX
+
+
+def extract_docx(data: bytes, source: str) -> tuple[str, list[str]]:
+    import zipfile
+
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError as exc:  # pragma: no cover
+        raise ReportError(source, f".docx support needs python-docx ({exc})") from None
+    if not data.startswith(b"PK"):
+        raise ReportError(source, "not a .docx file (not a zip package): is it an old .doc or misnamed?")
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ReportError(source, f"not a readable .docx file ({type(exc).__name__})") from None
+    except Exception as exc:  # python-docx / lxml raise many kinds on damaged packages
+        raise ReportError(source, f"not a readable .docx file ({type(exc).__name__})") from None
+    warnings: list[str] = []
+    blocks: list[str] = []
+    auto_numbered = 0
+    body = d.element.body
+    for el in body.iterchildren():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            p = Paragraph(el, d)
+            text = p.text.strip()
+            if not text:
+                continue
+            style = (p.style.name if p.style is not None else "") or ""
+            numbered = el.find(".//{*}numPr") is not None
+            if style.lower().startswith("heading") or style.lower() == "title":
+                level = re.search(r"\d", style)
+                blocks.append("#" * (int(level.group()) if level else 1) + " " + text)
+            elif "list" in style.lower() or numbered:
+                if numbered and not re.match(r"^\d{1,2}(?:\.\d{1,2})*\.?\s", text) and "bullet" not in style.lower():
+                    auto_numbered += 1
+                blocks.append(text if re.match(r"^\d{1,2}(?:\.\d{1,2})+\s", text) else "- " + text)
+            else:
+                blocks.append(text)
+        elif tag == "tbl":
+            t = Table(el, d)
+            for r in t.rows:
+                cells: list[str] = []
+                for c in r.cells:
+                    ct = re.sub(r"\s+", " ", c.text).strip()
+                    if ct and (not cells or cells[-1] != ct):  # merged cells repeat
+                        cells.append(ct)
+                if cells:
+                    blocks.append("\t".join(cells))
+    if auto_numbered >= 5:
+        warnings.append(f"{source}: {auto_numbered} paragraphs use Word's automatic numbering, whose numbers are "
+                        "not stored in the text; paragraph numbers may be missing (save as PDF and build that)")
+    out = "\n\n".join(blocks)
+    if not out.strip():
+        raise ReportError(source, ".docx document has no text")
+    return fix_chars(unicodedata.normalize("NFC", out)) + "\n", warnings

@@ -1,0 +1,477 @@
+"""The build orchestrator behind ``clasgraph build``: files and directories in, a graph file and/or a
+persistent store out.
+
+    result = run_build([Path("reports/")], output=Path("out.trig"), store_dir=Path("store"), progress=True)
+    print(result.summary()); result.warnings; result.errors
+
+Steps: find the reports (``build.discover``); hash each file; with a store, skip the files whose content
+hash is already stored (no extraction at all); extract the rest in parallel worker processes (each worker
+reads, extracts and assembles one report and sends back its N-Triples, so no rdflib objects cross process
+boundaries); write the output file atomically (temporary file + ``os.replace``; format from the extension);
+update the store through ``graph.store.update_store`` (one atomic version swap: a failed or interrupted build
+leaves the previous store as it was). A report that cannot be read is one error line naming the file; the
+other reports still build (``fail_fast`` stops at the first one instead).
+
+The library never prints: progress goes to a callback or, with ``progress=True``, a bar on stderr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import vocab
+
+RDFS_LABEL = vocab.RDFS + "label"
+SKOS_ALT = vocab.SKOS + "altLabel"
+ORG_PREFIX = vocab.ID + "org/"
+MAX_MB = 40  # reports larger than this are refused (a CLAS report is well under 1 MB of text; PDFs a few MB)
+
+
+class BuildError(Exception):
+    """The build as a whole cannot go on (bad output path, store refused); ``str()`` is one line."""
+
+
+@dataclass
+class ReportOutcome:
+    """What one worker sends back for one report file."""
+
+    source: str  # the path as shown to the user
+    sha256: str = ""
+    key: str = ""
+    ntriples: bytes = b""
+    counts: dict[str, int] = field(default_factory=dict)
+    organisations: list[str] = field(default_factory=list)  # organisation keys
+    services: list[tuple[str, str]] = field(default_factory=list)  # (area, service) with a stated arrangement
+    commissioned: list[tuple[str, str]] = field(default_factory=list)  # (area, service) with a commissioner
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildResult:
+    reports: list[ReportOutcome] = field(default_factory=list)  # extracted in this run, in input order
+    unchanged: list[str] = field(default_factory=list)  # sources skipped: already stored with this content
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    output: Path | None = None
+    store_summary: str = ""
+    seconds: float = 0.0
+    files_found: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        good = [r for r in self.reports if r.error is None]
+        total: Counter[str] = Counter()
+        for r in good:
+            total.update(r.counts)
+        services = {s for r in good for s in r.services}
+        commissioned = {s for r in good for s in r.commissioned}
+        return {
+            "reports": len(good),
+            "organisations": len({o for r in good for o in r.organisations}),
+            "recommendations": total["recommendations"],
+            "findings": total["findings"],
+            "citations": total["citations"],
+            "commissioning facts": total["commissioning"],
+            "provision facts": total["provision"],
+            "services with no stated commissioner": len(services - commissioned),
+            "warnings": len(self.warnings),
+        }
+
+    def summary(self) -> str:
+        c = self.counts()
+        failed = sum(1 for r in self.reports if r.error is not None)
+        head = f"{c['reports']} report{'s' if c['reports'] != 1 else ''} built"
+        if self.unchanged:
+            head += f", {len(self.unchanged)} unchanged (skipped)"
+        if failed:
+            head += f", {failed} failed"
+        parts = [head] + [f"{v} {k}" for k, v in c.items() if k != "reports"]
+        line = ": ".join([parts[0], ", ".join(parts[1:])])
+        extra = []
+        if self.output is not None:
+            extra.append(f"graph: {self.output}")
+        if self.store_summary:
+            extra.append(self.store_summary)
+        extra.append(f"{self.seconds:.1f} s")
+        return line + "\n" + "; ".join(extra)
+
+
+# ------------------------------------------------------------------------------------ the worker
+
+
+def extract_one(path: str, source: str, max_bytes: int) -> ReportOutcome:
+    """Read, extract and assemble one report; never raises (errors are returned, one line)."""
+    from ..build.errors import ReportError
+
+    t0 = time.perf_counter()
+    out = ReportOutcome(source=source)
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise ReportError(source, f"file is {size / 1048576:.0f} MB; reports over {max_bytes // 1048576} MB "
+                                      "are refused (is it really a report? raise the limit with --max-size)")
+        from ..build.pipeline import extract_file
+        from .assemble import extraction_to_graph
+
+        ex = extract_file(Path(path))
+        key, g = extraction_to_graph(ex)
+        out.key = key
+        out.sha256 = ex.document.sha256
+        out.ntriples = g.serialize(format="nt", encoding="utf-8")
+        area = ex.meta.area or Path(path).stem
+        out.counts = {
+            "recommendations": len(ex.recommendations),
+            "findings": len(ex.structure.findings),
+            "citations": sum(len(c.numbers) for c in ex.citations),
+            "commissioning": sum(1 for a in ex.arrangements if a.relation == "commissions"),
+            "provision": sum(1 for a in ex.arrangements if a.relation == "provides"),
+        }
+        out.organisations = sorted({o.key for o in ex.organisations})
+        out.services = sorted({(area, a.service) for a in ex.arrangements})
+        out.commissioned = sorted({(area, a.service) for a in ex.arrangements if a.relation == "commissions"})
+        out.warnings = [w if w.startswith(source) or w.startswith(Path(path).name) else f"{source}: {w}"
+                        for w in ex.warnings]
+    except ReportError as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable report"
+        out.error = msg if msg.startswith(source) else f"{source}: {exc.problem}"
+    except MemoryError:
+        out.error = f"{source}: out of memory while reading this report"
+    except RecursionError:
+        out.error = f"{source}: the report's structure is too deeply nested to read"
+    except Exception as exc:  # a bug: say so in one line, keep the other reports going
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        out.error = f"{source}: internal error while extracting ({type(exc).__name__}: {first}); please report it"
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def _warm() -> None:  # pool initializer: import the pipeline once per worker
+    from ..build import pipeline  # noqa: F401
+    from . import assemble  # noqa: F401
+
+
+# ------------------------------------------------------------------------------------ progress
+
+
+class ProgressBar:
+    """A one-line progress bar on a stream (stderr), redrawn at most ten times a second."""
+
+    def __init__(self, total: int, stream=None, width: int = 30) -> None:  # type: ignore[no-untyped-def]
+        self.total, self.done, self.width = total, 0, width
+        self.stream = stream or sys.stderr
+        self.t0 = time.perf_counter()
+        self.last = 0.0
+
+    def step(self, label: str = "") -> None:
+        self.done += 1
+        now = time.perf_counter()
+        if now - self.last < 0.1 and self.done < self.total:
+            return
+        self.last = now
+        frac = self.done / self.total if self.total else 1.0
+        bar = "#" * int(frac * self.width)
+        rate = self.done / max(1e-6, now - self.t0)
+        label = (label[-40:]) if label else ""
+        self.stream.write(f"\r[{bar:<{self.width}}] {self.done}/{self.total} {rate:5.1f}/s {label:<40}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r" + " " * (self.width + 100) + "\r")
+        self.stream.flush()
+
+
+# ------------------------------------------------------------------------------------ the build
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def store_source(path: Path) -> str:
+    """How the store names a report's source: its absolute path (the same file from any directory)."""
+    return str(path.resolve())
+
+
+def run_build(
+    paths: list[Path],
+    output: Path | None = None,
+    store_dir: Path | None = None,
+    progress: bool = False,
+    *,
+    jobs: int | None = None,
+    prune: bool = False,
+    fail_fast: bool = False,
+    max_mb: float = MAX_MB,
+    on_report: Callable[[ReportOutcome], None] | None = None,
+) -> BuildResult:
+    """Build the reports found under ``paths`` (see the module docstring).
+
+    ``jobs``: worker processes (default: the number of CPUs; 1 runs in this process). ``prune``: drop
+    stored reports whose file was not seen in this run. ``fail_fast``: stop at the first report that
+    fails (nothing is written). Raises ``BuildError`` only for problems with the run as a whole.
+    """
+    from ..build.discover import discover
+
+    t0 = time.perf_counter()
+    result = BuildResult(output=output)
+    if output is not None:
+        _check_output(output)
+    found = discover([Path(p) for p in paths])
+    result.errors.extend(found.errors)
+    result.files_found = len(found.files)
+    if fail_fast and result.errors:
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    index = None
+    if store_dir is not None:
+        from .store import StoreError, is_store, read_index
+
+        try:
+            index = read_index(store_dir) if is_store(store_dir) else None
+        except StoreError as exc:
+            raise BuildError(str(exc)) from None
+
+    max_bytes = int(max_mb * 1048576)
+    todo: list[tuple[Path, str]] = []
+    hashes: dict[str, str] = {}
+    for p in found.files:
+        try:
+            size = p.stat().st_size
+            if size <= max_bytes and index is not None:
+                sha = _sha256_file(p)
+                hashes[store_source(p)] = sha
+                if index.unchanged(store_source(p), sha):
+                    result.unchanged.append(str(p))
+                    continue
+        except OSError as exc:
+            result.errors.append(f"{p}: cannot read ({exc.strerror or exc})")
+            continue
+        todo.append((p, str(p)))
+
+    outcomes = _extract_all(todo, jobs, progress, fail_fast, max_bytes, on_report)
+    for r in outcomes:
+        if r.error:
+            result.errors.append(r.error)
+        result.warnings.extend(r.warnings)
+    result.reports = outcomes
+    good = [r for r in outcomes if r.error is None]
+    by_path = {src: p for p, src in todo}
+
+    if fail_fast and result.errors:
+        result.output = None
+        result.seconds = time.perf_counter() - t0
+        return result
+    if not good and not result.unchanged:
+        result.output = None
+        if not result.errors:
+            result.errors.append("no reports to build")
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    if output is not None:
+        extra = _stored_graphs(store_dir, result.unchanged) if result.unchanged and store_dir else []
+        write_output(good, output, extra)
+    if store_dir is not None:
+        from .store import StoredReport, StoreError, update_store
+
+        stored = [StoredReport(key=r.key, source=store_source(by_path[r.source]), sha256=r.sha256,
+                               ntriples=r.ntriples) for r in good]
+        seen = {store_source(p) for p in found.files}
+        try:
+            upd = update_store(store_dir, reports=stored, prune=prune, seen_sources=seen)
+        except StoreError as exc:
+            raise BuildError(str(exc)) from None
+        result.warnings.extend(upd.warnings)
+        result.store_summary = upd.summary()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _check_output(output: Path) -> None:
+    from .io import RDF_FORMATS
+
+    if output.suffix.lower() not in OUTPUT_FORMATS:
+        known = " ".join(k for k in RDF_FORMATS if k in OUTPUT_FORMATS)
+        raise BuildError(f"{output}: unknown output format {output.suffix or '(none)'!r} (use one of {known})")
+    if output.is_dir():
+        raise BuildError(f"{output}: is a directory; give a file name such as {output / 'graph.trig'}")
+    parent = output.parent if str(output.parent) else Path(".")
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise BuildError(f"{output}: cannot write into {parent}")
+
+
+def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool, fail_fast: bool,
+                 max_bytes: int, on_report: Callable[[ReportOutcome], None] | None) -> list[ReportOutcome]:
+    n = len(todo)
+    if n == 0:
+        return []
+    workers = max(1, min(jobs or os.cpu_count() or 1, n))
+    bar = ProgressBar(n) if progress else None
+    results: list[ReportOutcome | None] = [None] * n
+    try:
+        if workers == 1:
+            for i, (p, src) in enumerate(todo):
+                r = extract_one(str(p), src, max_bytes)
+                results[i] = r
+                if bar:
+                    bar.step(src)
+                if on_report:
+                    on_report(r)
+                if fail_fast and r.error:
+                    break
+        else:
+            _warm()  # import in the parent first: forked workers share it
+            with ProcessPoolExecutor(max_workers=workers, initializer=_warm) as pool:
+                pending: dict[Future[ReportOutcome], int] = {}
+                queue = list(enumerate(todo))[::-1]
+                stop = False
+                while queue or pending:
+                    while queue and len(pending) < workers * 2 and not stop:
+                        i, (p, src) = queue.pop()
+                        pending[pool.submit(extract_one, str(p), src, max_bytes)] = i
+                    if not pending:
+                        break
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        i = pending.pop(fut)
+                        try:
+                            r = fut.result()
+                        except Exception as exc:  # a worker died (killed, out of memory)
+                            src = todo[i][1]
+                            r = ReportOutcome(source=src, error=f"{src}: worker process failed ({type(exc).__name__})")
+                        results[i] = r
+                        if bar:
+                            bar.step(r.source)
+                        if on_report:
+                            on_report(r)
+                        if fail_fast and r.error:
+                            stop = True
+                            queue.clear()
+    finally:
+        if bar:
+            bar.close()
+    return [r for r in results if r is not None]
+
+
+# ------------------------------------------------------------------------------------ output
+
+
+OUTPUT_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD",
+                  ".json": "JSON_LD", ".rdf": "RDF_XML", ".xml": "RDF_XML"}
+
+
+def _ontology_ntriples() -> bytes:
+    from .assemble import ontology_graph
+
+    data: bytes = ontology_graph().serialize(format="nt", encoding="utf-8")
+    return data
+
+
+def _stored_graphs(store_dir: Path | None, sources: list[str]) -> list[tuple[str, bytes]]:
+    """(graph IRI, N-Triples) of reports kept unchanged in the store, for the output file."""
+    if store_dir is None:
+        return []
+    import pyoxigraph as ox
+
+    from .store import open_read_only, read_index
+
+    index = read_index(store_dir)
+    wanted = {store_source(Path(s)) for s in sources}
+    entries = [e for e in index.reports.values() if e.source in wanted]
+    st = open_read_only(store_dir)
+    out = []
+    for e in entries:
+        g = ox.NamedNode(e.graph)
+        quads = st.quads_for_pattern(None, None, None, g)
+        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+        out.append((e.graph, data or b""))
+    return out
+
+
+def write_output(reports: list[ReportOutcome], output: Path, extra: list[tuple[str, bytes]] | None = None) -> None:
+    """Write the reports' graphs (one named graph each, plus the ontology graph) to ``output``, atomically.
+
+    Turtle and N-Triples flatten the named graphs into one graph. Where reports give one body different
+    canonical labels, it keeps one ``rdfs:label`` (the most common, then the longest) and the others become
+    ``skos:altLabel`` (as ``assemble.build_dataset`` does)."""
+    import pyoxigraph as ox
+
+    fmt = getattr(ox.RdfFormat, OUTPUT_FORMATS[output.suffix.lower()])
+    graphs: list[tuple[ox.NamedNode, list[ox.Triple]]] = []
+    sources = [(vocab.report_graph_iri(r.key), r.ntriples) for r in reports] + list(extra or [])
+    for iri, nt in sources:
+        graphs.append((ox.NamedNode(iri), list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))))
+    _unify_labels(graphs)
+    onto = (ox.NamedNode(vocab.ONTOLOGY_GRAPH), list(ox.parse(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES)))
+    graphs.append(onto)
+
+    def quads():  # type: ignore[no-untyped-def]
+        for g, triples in graphs:
+            for t in triples:
+                yield ox.Quad(t.subject, t.predicate, t.object, g)
+
+    if fmt.supports_datasets:
+        items = quads()
+    else:
+        seen: set[ox.Triple] = set()
+        flat: list[ox.Triple] = []
+        for _g, triples in graphs:
+            for t in triples:
+                if t not in seen:
+                    seen.add(t)
+                    flat.append(t)
+        items = flat
+    parent = output.parent if str(output.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            kwargs = {"prefixes": vocab.PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+            ox.serialize(items, fh, format=fmt, **kwargs)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _unify_labels(graphs: list) -> None:  # type: ignore[type-arg]
+    import pyoxigraph as ox
+
+    label, alt = ox.NamedNode(RDFS_LABEL), ox.NamedNode(SKOS_ALT)
+    names: dict[ox.NamedNode, Counter[str]] = {}
+    for _g, triples in graphs:
+        for t in triples:
+            if t.predicate == label and isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ORG_PREFIX):
+                names.setdefault(t.subject, Counter())[t.object.value] += 1
+    best = {s: max(c, key=lambda n: (c[n], len(n))) for s, c in names.items() if len(c) > 1}
+    if not best:
+        return
+    for i, (g, triples) in enumerate(graphs):
+        new: list[ox.Triple] = []
+        for t in triples:
+            b = best.get(t.subject) if t.predicate == label else None  # type: ignore[arg-type]
+            if b is not None and t.object.value != b:
+                new.append(ox.Triple(t.subject, label, ox.Literal(b)))
+                new.append(ox.Triple(t.subject, alt, t.object))
+            else:
+                new.append(t)
+        graphs[i] = (g, list(dict.fromkeys(new)))
