@@ -13,8 +13,10 @@ import re
 from .model import Recommendation, RecommendationGroup
 
 HEADING_RE = re.compile(
-    r"^(?P<num>\d{1,2})\.?\s+(?P<bodies>.+?)\s+(?:should|must|are (?:asked|required) to)\b(?P<tail>[^.]*?):?\s*$",
-    re.IGNORECASE | re.S,
+    r"^(?:(?P<num>\d{1,2})\.?\s+)?(?P<bodies>[A-Z].+?)\s+(?:should|must|are (?:asked|required) to)\b"
+    r"(?P<tail>[^.]{0,40}?):\s*$|"
+    r"^(?P<num2>\d{1,2})\.?\s+(?P<bodies2>.+?)\s+(?:should|must|are (?:asked|required) to)\b[^.]{0,40}?:?\s*$",
+    re.S,
 )
 ITEM_RE = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<text>.*)$", re.S)
 
@@ -36,14 +38,18 @@ def parse_recommendations(lines: list[str]) -> tuple[list[RecommendationGroup], 
             continue
         h = HEADING_RE.match(line)
         if h and not ITEM_RE.match(line):
-            group = RecommendationGroup(number=h.group("num"), heading=line,
-                                        bodies=[h.group("bodies").strip()])
+            # numbered ("1. X should:") or not ("X and Y should ensure:"; numbered by its first item)
+            number = h.group("num") or h.group("num2") or ""
+            bodies = (h.group("bodies") or h.group("bodies2") or "").strip()
+            group = RecommendationGroup(number=number, heading=line, bodies=[bodies])
             groups.append(group)
             last = None
             continue
         item = ITEM_RE.match(line)
         if item:
             num = item.group("num")
+            if group is not None and group.number == "" and not any(r.group == num.split(".")[0] for r in recs):
+                group.number = num.split(".")[0]
             if group is None or num.split(".")[0] != group.number:
                 # an item whose number does not belong to the open group: make an implicit group
                 gnum = num.split(".")[0]

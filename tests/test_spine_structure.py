@@ -154,3 +154,13 @@ def test_metadata_from_a_pdf_table_laid_out_as_one_run():
     assert m.area == "Cheshire East"
     assert (m.review_start, m.review_end, m.published) == (dt.date(2016, 7, 4), dt.date(2016, 7, 8),
                                                             dt.date(2016, 11, 15))
+
+
+def test_unnumbered_group_headings_take_their_items_number():
+    lines = ["Wexmoor CCG and Wexmoor Council should ensure:", "1.1 That one thing is done.",
+             "Wexmoor NHS Trust should:", "2.1 Do a second thing.", "2.2 Do a third thing."]
+    groups, recs, warnings = parse_recommendations(lines)
+    assert [(g.number, g.bodies) for g in groups] == [("1", ["Wexmoor CCG and Wexmoor Council"]),
+                                                     ("2", ["Wexmoor NHS Trust"])]
+    assert [(r.number, r.group) for r in recs] == [("1.1", "1"), ("2.1", "2"), ("2.2", "2")]
+    assert not warnings
