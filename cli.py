@@ -43,33 +43,54 @@ def main() -> None:
 # ---------------------------------------------------------------- build / stats (spine)
 
 
+# ---- build (issue 7: directories, formats, parallel, incremental store)
+
+
 @main.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write the graph here; the format follows the extension (.ttl .trig .nq .nt .jsonld).")
+              help="Write the graph to this file; the format follows the extension (.trig .nq .ttl .nt .jsonld).")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
-              help="Also write (or update) a persistent store in this directory.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(reports: tuple[Path, ...], output: Path | None, store_dir: Path | None, quiet: bool) -> None:
-    """Build the graph of one or more REPORTS (files or directories)."""
-    from clasgraph.build.errors import ReportError
-    from clasgraph.graph.buildrun import run_build
+              help="Update the persistent store in this directory (default when no -o is given: "
+                   "$CLASGRAPH_STORE or ./.clasgraph/store). Unchanged reports are skipped.")
+@click.option("--prune", is_flag=True, help="Drop stored reports whose file was not found in this run.")
+@click.option("--keep-going/--fail-fast", default=True, show_default=True,
+              help="Build the other reports when one fails (exit code 1), or stop at the first failure.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for extraction (default: one per CPU).")
+@click.option("--max-size", "max_mb", type=click.FloatRange(0.001, 2048), default=40.0, show_default=True,
+              help="Refuse report files larger than this many MB.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no progress bar, summary or warnings).")
+def build(reports: tuple[Path, ...], output: Path | None, store_dir: Path | None, prune: bool, keep_going: bool,
+          jobs: int | None, max_mb: float, quiet: bool) -> None:
+    """Build the graph of REPORTS: report files (.txt .md .pdf .html .docx) and directories, searched
+    recursively. Exit code 1 when any report failed (the others are still built)."""
+    from clasgraph.graph.buildrun import BuildError, run_build
+    from clasgraph.graph.store import default_store_dir
 
+    if output is None and store_dir is None:
+        store_dir = default_store_dir()
     try:
-        result = run_build(list(reports), output=output, store_dir=store_dir,
+        result = run_build(list(reports), output=output, store_dir=store_dir, jobs=jobs, prune=prune,
+                           fail_fast=not keep_going, max_mb=max_mb,
                            progress=not quiet and sys.stderr.isatty())
-    except ReportError as exc:
+    except BuildError as exc:
         raise _fail_from(exc) from None
     except OSError as exc:
-        raise UserError(f"cannot write output: {exc}") from None
+        raise UserError(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}") from None
     if not quiet:
         click.echo(result.summary())
-    for line in result.warnings:
-        click.echo(f"warning: {line}", err=True)
+        for line in result.warnings:
+            click.echo(f"warning: {line}", err=True)
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
     if result.errors:
+        if not keep_going and not quiet:
+            click.echo("stopped at the first failure (--fail-fast): nothing was written", err=True)
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- stats (spine)
 
 
 @main.command()
