@@ -210,13 +210,13 @@ CUE_RULES: tuple[CueRule, ...] = (
     _rule("stretched", r"\bstretch(?:es|ed)? (?:the )?capacity\b|\bdeficit\b(?! hyperactivity)|\bshortfall\b|\bshortages?\b|\bunder-?staff\w*", "deficit", "post"),
     _rule("not routinely", r"\bnot (?:being |been )?(?:fully|consistently|routinely|always|currently|regularly|formally|actively|generally|reliably|all|yet|systematically|completely|entirely|wholly|universally)\b", "deficit", "verb"),
     _rule("not shared", r"\bnot (?:being |been )?(?:invited|informed|notified|shared|sent|received|included|consulted|involved|communicated|escalated|recorded|used|picked up|undertaken|trained)\b", "soft", "verb"),
-    _rule("unclear", r"\bunclear\b|\bnot (?:\w+ )?clear\b|\black of clarity\b|\bnot apparent\b|\bdifficult to identify\b|\bnot (?:\w+ )?evident\b", "soft", "post"),
+    _rule("unclear", r"\bunclear\b|\bnot (?:\w+ )?clear\b|\black of clarity\b|\bnot apparent\b|\bdifficult to identify\b|\bnot (?:\w+ )?evident\b", "soft", "verb"),
     _rule("difficulty", r"\bproblematic\b|\bhampered\b|\bdifficult to\b|\bdifficult(?:y|ies) (?:in|with)\b|\bfound it difficult\b|\bbreak\w*down\b|\bthere (?:were|are|is) (?:commonly |some |also )?issues?\b", "soft", "post"),
     _rule("high risk", r"\brisk\b[^.;]{0,120}\b(?:is|was|remains|were) (?:very )?high\b|\b(?:created|creates|are|were|is) (?:\w+ )?barriers? to\b", "deficit", "verb"),
     _rule("a concern", r"\b(?:was|is|remains|were) a (?:\w+ )?concern\b", "soft", "post"),
     _rule("unable", r"\bunable to\b|\bnot (?:been )?able to\b|\bcannot\b|\bcan ?not\b", "soft", "verb"),
     _rule("no evidence", r"\bno evidence\b|\bdid not see (?:any )?evidence\b|\blittle evidence\b|\bnot (?:see|find) evidence\b", "soft", "pre"),
-    _rule("less confident", r"\bless confident\b|\black of confidence\b|\bnot confident\b", "soft", "post"),
+    _rule("less confident", r"\bless confident\b|\black of confidence\b|\bnot confident\b", "soft", "verb"),
 )
 
 # A bare negation: weakest cue; needs an arrangement right after it, or a habit adverb.
@@ -268,7 +268,7 @@ _METHOD = re.compile(
 )
 _SINGLE_CASE = re.compile(
     r"(?i:\bin (?:one|this|that|a single|another) (?:case|instance|example|record)\b|\bone (?:case|young person|child|care leaver|mother|"
-    r"family|parent|practitioner)\b|\bcase example\b|\b(?:of|in|for) this (?:encounter|episode|incident|visit|attendance|young person|child|family|mother|baby)\b)"
+    r"family|parent|practitioner)\b|\bcase example\b|\b(?:a|one|another) case (?:sampled|seen|reviewed|tracked|examined)\b|\b(?:of|in|for) this (?:encounter|episode|incident|visit|attendance|young person|child|family|mother|baby)\b)"
     r"|\b(?:Child|Young person|Baby) [A-Z]\b",
 )
 _PRACTICE_SLIP = re.compile(
@@ -374,7 +374,7 @@ def judge_clause(clause: Clause, sentence: str, before: str = "") -> ClauseVerdi
             return False
         if _HEDGED_IMPROVEMENT.search(text) and h.force in ("soft", "weak"):
             return False
-        if (_SINGLE_CASE.search(text) or practice_before) and not habit:
+        if (_SINGLE_CASE.search(sentence) or practice_before) and not habit:
             return False
         if _PRACTICE_SLIP.search(text) and h.force != "absence" and h.name != "not shared" and not habit:
             return False

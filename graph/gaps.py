@@ -258,7 +258,30 @@ def stated_gaps(graph: Any) -> list[GapItem]:
     for item in items.values():
         item.recommendations.sort(key=_number_key)
         item.themes.sort()
+        item.services = _main_service_first(item)
     return sorted(items.values(), key=lambda i: (i.report, _number_key(i.source), i.kind))
+
+
+def _main_service_first(item: GapItem) -> list[str]:
+    """A graph keeps no order of clas:concerns: put first the service named nearest the gap's cue in
+    its quote (the service the shortfall is about), then the rest in the order the quote names them."""
+    from ..build.gaps import _BODY_SERVICES, fallback_find_services
+
+    found = fallback_find_services(item.quote)
+    found += [(k, m.start()) for k, rx in _BODY_SERVICES for m in rx.finditer(item.quote)]
+    cue = _cue_words(item)
+    at = item.quote.find(cue) if cue else -1
+    at = at if at >= 0 else 0
+    position: dict[str, int] = {}
+    for key, start in found:
+        if key in item.services:
+            position[key] = min(position.get(key, 10**6), abs(start - at))
+    first_seen = {key: start for key, start in sorted(found, key=lambda kv: -kv[1])}
+    nearest = sorted(item.services, key=lambda k: (position.get(k, 10**6), first_seen.get(k, 10**6), k))
+    if not nearest:
+        return []
+    rest = sorted(nearest[1:], key=lambda k: (first_seen.get(k, 10**6), k))
+    return [nearest[0], *rest]
 
 
 def _number_key(number: str) -> tuple[int, ...]:
