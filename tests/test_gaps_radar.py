@@ -198,11 +198,10 @@ def test_cli_errors_are_one_line(hub_file: Path, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def staffordshire_store() -> ox.Store:
-    from clasgraph.build.pipeline import extract_file
+def staffordshire_store(corpus_extractions: dict) -> ox.Store:
     from clasgraph.graph.assemble import extraction_to_graph
 
-    _, g = extraction_to_graph(extract_file(Path(__file__).parent / "data" / "corpus" / "staffordshire-2016.txt"))
+    _, g = extraction_to_graph(corpus_extractions["staffordshire-2016"])
     return radar.as_store(g)
 
 
