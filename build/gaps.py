@@ -500,9 +500,9 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
         windows = [after[:60], subject, after, before]
     windows += [clause, sentence]
     for window in windows:
-        kind = _kind_in(window)
-        if kind:
-            return kind
+        found = _kind_in(window)
+        if found:
+            return found
     return "pathway"
 
 

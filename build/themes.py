@@ -45,14 +45,19 @@ def load_themes(path: Path = THEMES_TTL) -> tuple[Theme, ...]:
         concept = quad.subject
         if not isinstance(concept, ox.NamedNode) or not concept.value.startswith(THEME_PREFIX):
             continue
-        key = quad.object.value
-        labels = [q.object.value for q in store.quads_for_pattern(concept, pref, None)]
+        key = _value(quad.object)
+        labels = [_value(q.object) for q in store.quads_for_pattern(concept, pref, None)]
         label = labels[0] if labels else key
-        alts = {q.object.value for q in store.quads_for_pattern(concept, alt, None)}
+        alts = {_value(q.object) for q in store.quads_for_pattern(concept, alt, None)}
         cues = tuple(sorted({label, *alts}, key=lambda c: (-len(c), c)))
         themes.append(Theme(key, label, cues))
     themes.sort(key=lambda t: t.key)
     return tuple(themes)
+
+
+def _value(term: object) -> str:
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
 
 
 def _cue_pattern(cue: str) -> str:
