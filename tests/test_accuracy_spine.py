@@ -4,7 +4,8 @@ Every report under tests/data/corpus/ is extracted (``clasgraph.build.pipeline``
 (``clasgraph.graph.assemble.extraction_to_graph``) and scored against its gold (tests/data/<stem>.json)
 with tests/score_reference.py, a verbatim copy of ../shared/tools/score.py. The same is done on variant
 reports made by tests/variants.py: every body and place renamed (two seeds), the layout changed
-(Markdown laid out as PDF-extracted text, PDF-extracted text turned into Markdown) and both at once.
+(Markdown laid out as PDF-extracted text, PDF-extracted text turned into Markdown), both at once, and
+the layout changed there and back through a narrower page (line and page breaks fall elsewhere).
 
 Thresholds (issue 2): recommendations F1 = 1.0 and text accuracy >= 0.98; responsibility F1 >= 0.98;
 citations F1 >= 0.98; organisations F1 >= 0.95, no duplicates, type accuracy >= 0.95; report fields
@@ -79,6 +80,19 @@ def _renamed_relaid(seed: int, fmt: str) -> Transform:
     return go
 
 
+def _relaid_twice(fmt: str) -> Transform:
+    """Out to the other layout and back, through a narrower page (70 columns, 30 lines a page) so
+    line breaks and page breaks fall elsewhere than in the original."""
+    def go(text: str, gold: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        if fmt == "markdown":
+            t, g = V.md_to_pdf_text(text, gold, seed=4, width=70, page_lines=30)
+            return V.pdf_text_to_md(t, g, seed=4)
+        t, g = V.pdf_text_to_md(text, gold, seed=4)
+        return V.md_to_pdf_text(t, g, seed=4, width=70, page_lines=30)
+
+    return go
+
+
 def _fmt(path: Path) -> str:
     return "markdown" if path.suffix == ".md" else "text"
 
@@ -94,6 +108,7 @@ def _variants(path: Path) -> list[tuple[str, Transform, str]]:
         ("renamed-2", _renamed(2), fmt),
         (relaid, _relaid(fmt), other),
         (f"renamed-3+{relaid}", _renamed_relaid(3, fmt), other),
+        ("relaid-twice-narrow", _relaid_twice(fmt), fmt),
     ]
 
 
