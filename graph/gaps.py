@@ -89,6 +89,7 @@ class RankedGap:
     explanation: str
     rank: int = 0
     quote_cues: list[str] = field(default_factory=list)  # the cue words of each quote (to show around)
+    facts: list[str] = field(default_factory=list)  # structural gaps: the facts that show it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +108,7 @@ class RankedGap:
             "themes": self.themes,
             "quotes": [{"source": s, "quote": q} for s, q in self.quotes],
             "explanation": self.explanation,
+            "facts": self.facts,
         }
 
 
@@ -477,9 +479,14 @@ def structural_gaps(graph: Any) -> list[GapItem]:
     """Every structural check over the graph."""
     store = as_store(graph)
     out: list[GapItem] = []
+    seen: set[tuple[str, str, str]] = set()
     for check in (check_commissioner_provider, check_core_services, check_split_and_transfers, check_citations,
                   check_responsible_without_role):
-        out.extend(check(store))
+        for item in check(store):
+            key = (item.kind, item.report, item.explanation)  # the same fact stated twice is one gap
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
     return out
 
 
@@ -657,7 +664,7 @@ def rank_gaps(graph: Any, items: list[GapItem] | None = None, *, structural: boo
             weight = 0.5 * len(item.facts) + 0.5 * len(item.organisations) + 0.25 * len(item.recommendations)
             ranked.append(RankedGap(weight, item.kind, True, item.area, item.report, [item.source] if item.source else [],
                                     [], item.recommendations, item.services, item.organisations, [], [], [],
-                                    item.explanation + (" — " + "; ".join(item.facts) if item.facts else "")))
+                                    item.explanation, facts=list(item.facts)))
     ranked.sort(key=lambda r: (r.structural, -r.weight, r.report, [_number_key(f) for f in r.findings]))
     for n, r in enumerate(ranked, 1):
         r.rank = n
@@ -772,7 +779,8 @@ def format_table(ranked: list[RankedGap], width: int = 100) -> str:
         tag = "structural" if r.structural else "stated"
         head = f"{r.rank:>3}. [{r.weight:4.1f}] {r.kind} ({tag}) — {r.area or r.report or '?'}"
         lines.append(head)
-        lines.append(f"     findings: {_where(r)}   recommendations: {', '.join(r.recommendations) or '—'}")
+        if r.findings or r.recommendations or not r.structural:
+            lines.append(f"     findings: {_where(r)}   recommendations: {', '.join(r.recommendations) or '—'}")
         if r.services or r.organisations:
             about = []
             if r.services:
@@ -786,7 +794,9 @@ def format_table(ranked: list[RankedGap], width: int = 100) -> str:
             lines.extend(_wrap(f"{source}: “{_short_quote(quote, cue=_cue_of(r, i))}”", width, "     "))
         if len(r.quotes) > 3:
             lines.append(f"     … and {len(r.quotes) - 3} more statement(s)")
-        lines.extend(_wrap(("why: " if not r.structural else "facts: ") + r.explanation, width, "     "))
+        lines.extend(_wrap("why: " + r.explanation, width, "     "))
+        for fact in r.facts:
+            lines.extend(_wrap("- " + fact, width, "       "))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -802,7 +812,8 @@ def format_markdown(ranked: list[RankedGap]) -> str:
         quote = "<br>".join(f"{s}: “{_md_cell(_short_quote(q, 200, _cue_of(r, i)))}”" for i, (s, q) in enumerate(r.quotes[:3]))
         rows.append("| " + " | ".join([
             str(r.rank), f"{r.weight:.1f}", r.kind + (" (structural)" if r.structural else ""), _md_cell(r.area),
-            _md_cell(_where(r)), ", ".join(r.recommendations), ", ".join(r.services), quote, _md_cell(r.explanation),
+            _md_cell(_where(r)), ", ".join(r.recommendations), ", ".join(r.services), quote,
+            _md_cell("; ".join([r.explanation, *r.facts])),
         ]) + " |")
     return "\n".join(rows) + "\n"
 
@@ -825,7 +836,7 @@ def format_html(ranked: list[RankedGap], title: str = "Gap radar") -> str:
             f"<td>{escape(r.kind)}{' <i>(structural)</i>' if r.structural else ''}</td>"
             f"<td>{escape(r.area)}</td><td>{escape(_where(r))}</td><td>{escape(', '.join(r.recommendations))}</td>"
             f"<td>{escape(', '.join(r.services))}<br><small>{escape(', '.join(r.organisations))}</small></td>"
-            f"<td><ul>{quotes}</ul><small>{escape(r.explanation)}</small></td>"
+            f"<td><ul>{quotes}</ul><small>{escape('; '.join([r.explanation, *r.facts]))}</small></td>"
             "</tr>"
         )
     return (
