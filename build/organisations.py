@@ -22,6 +22,7 @@ sites named next to their trust belong to that trust. Every spelling is kept as 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -150,8 +151,9 @@ PARTNERSHIP_CUE_RE = re.compile(r"known (?:collectively )?as|collaboration|conso
 GEOGRAPHIC_BEFORE_RE = re.compile(r"(?:boundar(?:y|ies)|borders?|footprint|areas?|districts?|parts?|wards?|localit(?:y|ies)|towns?) of (?:the )?$", re.I)
 
 
-def norm_words(name: str) -> list[str]:
-    """Lower-case word list of a name for comparison."""
+@functools.lru_cache(maxsize=8192)
+def norm_words(name: str) -> tuple[str, ...]:
+    """Lower-case words of a name for comparison."""
     text = name.replace("&", " and ").replace("’", "'")
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"[^A-Za-z0-9' ]+", " ", text).lower()
@@ -161,7 +163,7 @@ def norm_words(name: str) -> list[str]:
         if w == "hospitals":
             w = "hospital"
         words.append(w)
-    return words
+    return tuple(words)
 
 
 def core_words(name: str) -> list[str]:
@@ -333,6 +335,34 @@ class OrgIndex:
         self._pattern = None
 
 
+def _fold(surface: str) -> str:
+    return re.sub(r"\s+", " ", surface.replace("&", "and")).lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str]]]:
+    """Two compiled alternations (acronyms and proper names match case-sensitively, partnership
+    descriptions in any case) and the family/type of each folded surface form."""
+    exact: list[str] = []
+    folded: list[str] = []
+    lookup: dict[str, tuple[str, str]] = {}
+    for canonical, typ, aliases in NATIONAL:
+        for surface in (canonical, *aliases):
+            exact.append(surface)
+            lookup.setdefault(_fold(surface), ("national:" + canonical, typ))
+    for canonical, aliases in PARTNERSHIPS:
+        for surface in (canonical, *aliases):
+            (exact if ACRONYM_RE.match(surface) else folded).append(surface)
+            lookup.setdefault(_fold(surface), ("partnership:" + canonical, "Partnership"))
+
+    def alternation(items: list[str], flags: int) -> re.Pattern[str]:
+        alts = sorted(set(items), key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(?:" + "|".join(_loose(a) for a in alts) + r")(?![\w-])", flags)
+
+    return alternation(exact, 0), alternation(folded, re.I), lookup
+
+
+@functools.lru_cache(maxsize=4096)
 def _loose(surface: str) -> str:
     """Regex for a surface form allowing any white space and &/and variation."""
     parts = []
@@ -522,19 +552,12 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
             out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
     for _ in re.finditer(r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])", text):
         out.append(_Cand(name="Public Health", family="public-health", type="LocalAuthority", source=source))
-    # lexicon
-    for canonical, typ, aliases in NATIONAL:
-        for s in [canonical, *aliases]:
-            for mm in re.finditer(r"(?<![\w-])" + _loose(s) + r"(?![\w-])", text):
-                if s == "NHS England" and text[mm.end(): mm.end() + 10].lower().startswith(" area team"):
-                    continue
-                out.append(_Cand(name=mm.group(0), family="national:" + canonical, type=typ, source=source))
-    for canonical, aliases in PARTNERSHIPS:
-        for s in [canonical, *aliases]:
-            flags = 0 if ACRONYM_RE.match(s) else re.I
-            for mm in re.finditer(r"(?<![\w-])" + _loose(s) + r"(?![\w-])", text, flags):
-                out.append(_Cand(name=mm.group(0), family="partnership:" + canonical, type="Partnership",
-                                 source=source))
+    # lexicon: national bodies and standard multi-agency arrangements
+    exact_re, folded_re, lookup = _lexicon_patterns()
+    for pattern in (exact_re, folded_re):
+        for mm in pattern.finditer(text):
+            family, typ = lookup[_fold(mm.group(0))]
+            out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
     # role objects
     for m in ROLE_OBJECT_RE.finditer(text):
         name = m.group("name").strip()
