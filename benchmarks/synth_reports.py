@@ -308,6 +308,53 @@ def render_docx(text: str, out: Path, *, area: str) -> Path:
 
 # ----------------------------------------------------------------- the synthetic corpus
 
+_WORDS = ("assessment health children looked after safeguarding plan review team services practice staff visits "
+          "records supervision training referral carers young people school nurses midwives quality timely "
+          "effective robust oversight pathway information sharing families consent needs support").split()
+
+
+def generated_report(seed: int, area: str = "Ashby", recommendations: bool = True, groups: int = 2) -> str:
+    """A small, well-formed CLAS-shaped report of made-up sentences (normalised text), quick to extract:
+    front matter, the standard sections, numbered findings citing recommendations, and (optionally) a
+    recommendations section whose groups name the area's CCG, trust and council."""
+    rnd = random.Random(seed)
+
+    def sentence(n: int = 0) -> str:
+        return " ".join(rnd.choice(_WORDS) for _ in range(n or rnd.randint(10, 24))).capitalize() + "."
+
+    ccg, trust, council = f"{area} CCG", f"{area} NHS Foundation Trust", f"{area} Council"
+    lines = [
+        f"{TITLE_PREFIX} {area}",
+        "Date of review: 1st March 2016 – 4th March 2016",
+        "Date of publication: 6th June 2016",
+        "Name(s) of CQC inspector: Jo Bloggs and Sam Smith",
+        f"Provider services included: {trust}",
+        f"CCGs included: {ccg}",
+        "Summary of the review", sentence(), "About the review", sentence(),
+        "Context of the review",
+        f"Health visiting is commissioned by {council} and provided by {trust}. {sentence()}",
+        "The child’s journey",
+    ]
+    heads = ("Early help", "Children in need", "Child protection", "Looked after children")
+    n_items = [rnd.randint(2, 4) for _ in range(groups)]
+    for sec, head in enumerate(heads, 1):
+        lines.append(head)
+        for i in range(1, rnd.randint(2, 4)):
+            g = rnd.randint(1, groups)
+            cite = f" (Recommendation {g}.{rnd.randint(1, n_items[g - 1])})" if recommendations else ""
+            lines.append(f"{sec}.{i} {sentence()} {sentence()}{cite}")
+    lines += ["Management", "5.1 Leadership and management", f"5.1.1 {sentence()}"]
+    if recommendations:
+        lines.append("Recommendations")
+        who = [f"{ccg} and {trust} should:", f"{council} and {ccg} should ensure:", f"{trust} should:"]
+        for g in range(1, groups + 1):
+            lines.append(f"{g}. {who[(g - 1) % len(who)]}")
+            for i in range(1, n_items[g - 1] + 1):
+                lines.append(f"{g}.{i} Ensure that {sentence().lower()}")
+    lines += ["Next steps", "An action plan addressing the recommendations above is required within 20 working days."]
+    return "\n".join(lines) + "\n"
+
+
 PLACES = ("Ashby", "Brackenford", "Calderwick", "Dunmore", "Eastholme", "Fernley", "Greywater", "Harrowdale",
           "Ivybridge Vale", "Juniper Coast", "Kestrel Moor", "Larkspur", "Millbrook", "Northwold", "Oakhurst",
           "Pellham", "Queensmere", "Ravensby", "Stonecross", "Thornbury Fields", "Umberleigh", "Valemouth",

@@ -1,0 +1,181 @@
+"""Directory builds into a store: incremental (unchanged skipped, changed replaced, removed pruned),
+idempotent (isomorphic graphs), parallel = serial = the assembler's own dataset, and safe when killed."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+
+from clasgraph.cli import main
+from clasgraph.graph.buildrun import ProgressBar, run_build
+from clasgraph.graph.store import open_read_only, read_index
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _synth():  # benchmarks/ is not a package: load the module by path, once
+    name = "clasgraph_bench_synth_reports"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "synth_reports.py")
+        assert spec and spec.loader
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
+
+
+synth = _synth()
+AREAS = ("Ashby", "Brackenford", "Calderwick", "Dunmore")
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    d = tmp_path / "reports"
+    (d / "north").mkdir(parents=True)
+    for i, area in enumerate(AREAS):
+        sub = d / "north" if i % 2 else d
+        (sub / f"{area.lower()}.txt").write_text(synth.generated_report(10 + i, area), encoding="utf-8")
+    (d / ".hidden.txt").write_text("not looked at", encoding="utf-8")
+    (d / "README.md").write_text("# About these reports\n", encoding="utf-8")
+    return d
+
+
+def graphs_of(path: Path) -> dict[str, rdflib.Graph]:
+    ds = rdflib.Dataset()
+    ds.parse(path, format="trig")
+    out = {}
+    for g in ds.graphs():
+        if len(g):
+            out[str(g.identifier)] = rdflib.Graph().__iadd__(g)
+    return out
+
+
+def test_build_twice_is_isomorphic(reports: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.trig", tmp_path / "b.trig"
+    for out in (a, b):
+        r = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "-q"])
+        assert r.exit_code == 0, r.output
+    ga, gb = graphs_of(a), graphs_of(b)
+    assert set(ga) == set(gb) and len(ga) == len(AREAS) + 1  # a graph per report + the ontology
+    for iri in ga:
+        assert isomorphic(ga[iri], gb[iri]), iri
+
+
+def test_parallel_serial_and_assembler_agree(reports: Path, tmp_path: Path) -> None:
+    from clasgraph.build.discover import discover
+    from clasgraph.build.pipeline import extract_file
+    from clasgraph.graph.assemble import build_dataset, write_dataset
+
+    serial, parallel, ref = tmp_path / "s.trig", tmp_path / "p.trig", tmp_path / "ref.trig"
+    assert run_build([reports], output=serial, jobs=1).ok
+    assert run_build([reports], output=parallel, jobs=2).ok
+    write_dataset(build_dataset([extract_file(p) for p in discover([reports]).files]), ref)
+    gs, gp, gr = graphs_of(serial), graphs_of(parallel), graphs_of(ref)
+    assert set(gs) == set(gp) == set(gr)
+    for iri in gs:
+        assert isomorphic(gs[iri], gp[iri]) and isomorphic(gs[iri], gr[iri]), iri
+
+
+def test_incremental_store(reports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    r = run_build([reports], store_dir=store, jobs=1)
+    assert r.ok and len(r.reports) == len(AREAS)
+    index = read_index(store)
+    assert len(index.reports) == len(AREAS)
+
+    again = run_build([reports], store_dir=store, jobs=1)  # nothing changed: nothing extracted
+    assert again.ok and again.reports == [] and len(again.unchanged) == len(AREAS)
+    assert read_index(store).to_json() == index.to_json()
+
+    changed = reports / "ashby.txt"
+    changed.write_text(synth.generated_report(99, "Ashby", groups=3), encoding="utf-8")
+    third = run_build([reports], store_dir=store, jobs=1)
+    assert [Path(o.source).name for o in third.reports] == ["ashby.txt"]
+    assert len(read_index(store).reports) == len(AREAS)
+
+    (reports / "north" / "brackenford.txt").unlink()
+    kept = run_build([reports], store_dir=store, jobs=1)
+    assert len(read_index(store).reports) == len(AREAS), "without --prune a removed file stays stored"
+    assert kept.ok
+    r = CliRunner().invoke(main, ["build", str(reports), "--store", str(store), "--prune", "-q"])
+    assert r.exit_code == 0, r.output
+    held = read_index(store)
+    assert len(held.reports) == len(AREAS) - 1
+    assert not any(k.startswith("brackenford") for k in held.reports)
+
+
+def test_output_of_a_no_change_rebuild_still_holds_every_report(reports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run_build([reports], store_dir=store, jobs=1).ok
+    out = tmp_path / "all.trig"
+    r = run_build([reports], store_dir=store, output=out, jobs=1)
+    assert r.reports == [] and len(r.unchanged) == len(AREAS)
+    assert len(graphs_of(out)) == len(AREAS) + 1
+
+
+def test_summary_counts(reports: Path, tmp_path: Path) -> None:
+    r = run_build([reports], output=tmp_path / "o.nq", jobs=1)
+    c = r.counts()
+    assert c["reports"] == len(AREAS)
+    assert c["organisations"] >= 3 * len(AREAS)  # each area's CCG, trust and council
+    assert c["recommendations"] > 0 and c["findings"] > 0 and c["citations"] > 0
+    assert "report" in r.summary() and "organisations" in r.summary()
+
+
+def test_progress_bar_draws_and_clears() -> None:
+    buf = io.StringIO()
+    bar = ProgressBar(3, stream=buf)
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        bar.step(name)
+    bar.close()
+    text = buf.getvalue()
+    assert "3/3" in text and "#" in text
+    assert text.endswith("\r")
+
+
+def test_no_progress_bar_when_not_a_terminal(reports: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["build", str(reports), "-o", str(tmp_path / "o.trig"), "-j", "1"])
+    assert r.exit_code == 0
+    assert "/s" not in r.output and "[#" not in r.output
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_previous_store_readable(reports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run_build([reports], store_dir=store, jobs=1).ok
+    before = read_index(store).to_json()
+    more = tmp_path / "more"
+    more.mkdir()
+    for i in range(30):
+        (more / f"extra-{i:02d}.txt").write_text(synth.generated_report(100 + i, f"Extra{i:02d}"), encoding="utf-8")
+    cli = [sys.executable, "-c", "from clasgraph.cli import main; main()"]
+    for delay in (0.5, 1.5, 3.0):  # kill while extracting, and (likely) while the store is being written
+        proc = subprocess.Popen([*cli, "build", str(reports), str(more), "--store", str(store), "-j", "2", "-q"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(p.name.startswith(".tmp-") for p in store.iterdir()):
+                break  # the new version is being written: kill now
+            time.sleep(0.01)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        index = read_index(store)
+        st = open_read_only(store)  # the store opens ...
+        for key, entry in index.reports.items():  # ... and holds every report its index lists
+            assert any(True for _ in st.quads_for_pattern(None, None, None, ox.NamedNode(entry.graph))), key
+        held = {e["key"] for e in index.to_json()["reports"]}
+        assert {e["key"] for e in before["reports"]} <= held
+        del st
