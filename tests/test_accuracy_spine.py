@@ -73,9 +73,12 @@ def _renamed(seed: int) -> Transform:
 
 
 def _renamed_relaid(seed: int, fmt: str) -> Transform:
+    """Renamed, then the other layout; PDF text gets its running footer on one line this time."""
     def go(text: str, gold: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         t, g = V.rename(text, gold, seed)
-        return _relaid(fmt)(t, g)
+        if fmt == "markdown":
+            return V.md_to_pdf_text(t, g, seed=seed, footer="one-line")
+        return V.pdf_text_to_md(t, g, seed=seed)
 
     return go
 
@@ -199,7 +202,8 @@ def _report_values(b: Built) -> str:
         return "no clas:Report in the graph"
     r = reports[0]
     got = {
-        "area": [str(o) for o in g.objects(r, SCORE.CLAS.area)],
+        "area": [str(o) for o in g.objects(r, SCORE.CLAS.area)]
+        + [str(x) for o in g.objects(r, SCORE.CLAS.area) for x in g.objects(o, SCORE.RDFS.label)],
         "reviewStart": [str(o) for o in g.objects(r, SCORE.CLAS.reviewStart)],
         "reviewEnd": [str(o) for o in g.objects(r, SCORE.CLAS.reviewEnd)],
         "issued": [str(o) for o in g.objects(r, SCORE.DCTERMS.issued)],

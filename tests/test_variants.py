@@ -258,11 +258,23 @@ def test_pdf_text_to_md_keeps_numbers_and_citations(seed: int) -> None:
     md, new_gold = V.pdf_text_to_md(text, gold, seed=seed)
     assert new_gold == gold
     assert _marker_numbers(md) == _marker_numbers(text)
-    assert not V._FOOTER_PAGE.search(md)
+    assert not re.search(r"Page \d+ of \d+", md)
     assert re.search(r"^## Recommendations$", md, re.M)
     assert re.search(r"^\s*- \d+\.\d+ ", md, re.M)
     assert re.search(r"\*\*\(Recommendations? [^)]*\)\*\*|\(\*\*Recommendations? ", md)
     _check_layout(_md_paragraphs(md), gold)
+
+
+def test_md_to_pdf_text_one_line_footer() -> None:
+    text, gold = _report(DATA / "corpus" / "stockport-2014.md")
+    pdf, _ = V.md_to_pdf_text(text, gold, footer="one-line")
+    footers = re.findall(r"^Review of health services .* in (\S+) +Page (\d+) of (\d+) *$", pdf, re.M)
+    assert len(footers) >= 10 and {f[0] for f in footers} == {gold["area"]}
+    assert not re.search(r"^\s*Page \d+ of \d+\s*$", pdf, re.M)
+    assert _marker_numbers(pdf) == _marker_numbers(text)
+    _check_layout(_pdf_paragraphs(pdf), gold)
+    with pytest.raises(ValueError):
+        V.md_to_pdf_text(text, gold, footer="sideways")
 
 
 def test_layouts_compose_with_renaming() -> None:

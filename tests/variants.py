@@ -527,8 +527,14 @@ def _md_blocks(text: str) -> list[_Block]:
 
 
 def md_to_pdf_text(text: str, gold: dict[str, Any], seed: int = 0, width: int = 85,
-                   page_lines: int = 45) -> tuple[str, dict[str, Any]]:
-    """Lay a Markdown report out as the text a PDF extraction gives (see the module docstring)."""
+                   page_lines: int = 45, footer: str = "two-line") -> tuple[str, dict[str, Any]]:
+    """Lay a Markdown report out as the text a PDF extraction gives (see the module docstring).
+
+    ``footer``: "two-line" puts the running title and "Page N of M" on lines of their own (as
+    ``pdftotext -raw`` often does); "one-line" puts them on one line ("... in Area     Page 3 of 9").
+    """
+    if footer not in ("two-line", "one-line"):
+        raise ValueError(f"footer must be 'two-line' or 'one-line', not {footer!r}")
     rng = random.Random(f"pdf:{seed}")
     area = gold.get("area") or ""
     blocks = _md_blocks(text)
@@ -576,13 +582,16 @@ def md_to_pdf_text(text: str, gold: dict[str, Any], seed: int = 0, width: int = 
             page[0] = " " + page[0]  # a page break glues a space before the first line
         out_lines += page
         if n > 1:
-            out_lines += ["", "", TITLE.format(area=area) + " ", f"  Page {n} of {total} ", ""]
+            if footer == "one-line":
+                out_lines += ["", "", TITLE.format(area=area) + f"     Page {n} of {total} ", ""]
+            else:
+                out_lines += ["", "", TITLE.format(area=area) + " ", f"  Page {n} of {total} ", ""]
         else:
             out_lines += ["", ""]
     return "\n".join(out_lines) + "\n", copy.deepcopy(gold)
 
 
-_FOOTER_PAGE = re.compile(r"^\s*Page\s+\d+\s+of\s+\d+\s*$", re.IGNORECASE)
+_FOOTER_PAGE = re.compile(r"^.*\bPage\s+\d+\s+of\s+\d+\s*$", re.IGNORECASE)
 _FOOTER_TITLE = re.compile(r"^\s*Review of health services for Children Looked After and Safeguarding in\b.*$",
                            re.IGNORECASE)
 
