@@ -136,13 +136,14 @@ _KIND_TERMS: dict[str, str] = {
         r"train\w*|e-learning|supervis\w+|staffing|staff availability|competenc\w+|preceptorship|awareness|"
         r"understood|understanding|knowledge|named gp|member of staff|culture|level (?:one|two|three|four|[1-4]) "
         r"|capacity (?:of|in) (?:the )?(?:\w+ )?safeguarding teams?|safeguarding teams?[^.]{0,40}capacity|"
-        r"capacity in the combined role|stretch capacity|designated (?:nurse|doctor)s? (?:role|post)|"
+        r"capacity in the combined role|stretch capacity|designated (?:nurse|doctor|professional)s?|named (?:nurse|doctor|midwife|GP|professional)s?|"
+        r"in post|posts?\b|roles?\b|vacan\w+|based in|"
         r"capacity is currently limited|paediatric nurse cover"
     ),
     "governance": (
         r"oversight|assur\w+|audit\w*|governance|monitor\w*|performance|data\b|reporting|report on|"
         r"accountab\w+|leadership|grip|clear picture|complete picture|escalat\w+|polic(?:y|ies)|strategy|"
-        r"quality assurance|framework|board|responsible for|picked up|lessons learnt|agreement|interim|"
+        r"quality assurance|framework|board|responsible for|picked up|lessons learnt|agreement|interim|overview|health needs|"
         r"leads forum|performance group|constituted group|case record auditing|compliance"
     ),
     "pathway": (
@@ -150,7 +151,7 @@ _KIND_TERMS: dict[str, str] = {
         r"inform\w*|shar\w+|sen[dt]s?|receiv\w+|invited|attend\w*|contribut\w+|liais\w+|records?|"
         r"recording|referrals?|systems?|IT\b|electronic|flag\w*|alerts?|portal|criteria|guidance|documentation|"
         r"plans?|forums?|panels?|meetings?|consent|follow\w*[ -]up|followed up|communicat\w+|secured|"
-        r"joint working|arrangements for|facility|questions|submission|reports?\b|birth plans?"
+        r"joint working|arrangements for|facility|questions|submission|reports?\b|birth plans?|(?:initial |review )?health assessments?"
     ),
 }
 
@@ -189,7 +190,7 @@ CUE_RULES: tuple[CueRule, ...] = (
     _rule("not fit for purpose", r"\bnot fit for purpose\b|\bunfit for\b", "absence", "post"),
     _rule("there is no", r"\bthere (?:is|are|was|were|has been|have been|had been) (?:currently |still |also |at present |yet )?(?:no|not (?:an?|any|yet an?))\b|\bthere is not\b|\bthere (?:is|was) nothing\b", "absence", "pre"),
     _rule("not ... any", r"\b(?:not|n't) (?:\w+ ){0,3}any\b|\bnever\b", "absence", "verb"),
-    _rule("no ...", r"(?:^|[,:]\s*|\b(?:is|are|was|were|has|have|had|with|and|or|of|offers?|holds?|includes?)\s)no\s(?!\w+ (?:longer|doubt)\b)", "absence", "pre"),
+    _rule("no ...", r"(?:^|[,:]\s*|\b(?:is|are|was|were|has|have|had|with|and|or|of|offers?|holds?|includes?|because|as|since|so|that|when)\s)no\s(?!\w+ (?:longer|doubt)\b)", "absence", "pre"),
     _rule("none", r"\bnone of\b", "absence", "pre"),
     _rule("not in place", r"\bnot (?:yet |currently |always |all |been |put )*in place\b", "absence", "post"),
     _rule("lack of", r"\black(?:s|ed|ing)?\b(?! of (?:concern|delay))", "absence", "pre"),
@@ -207,11 +208,16 @@ CUE_RULES: tuple[CueRule, ...] = (
     _rule("waiting", r"\bnegatively (?:impacted|affected)\b|\b(?:long|lengthy|excessive) (?:waiting|waits?|delays?)\b|"
           r"\bwait(?:ing)? (?:times?|lists?)\b[^.;]{0,60}\b(?:are|were|is|remains?) (?:\w+ )?(?:long|lengthy|excessive|growing|increasing)\b|"
           r"\bdelays? in (?:access|accessing)\b", "deficit", "post"),
-    _rule("stretched", r"\bstretch(?:es|ed)? (?:the )?capacity\b|\bdeficit\b(?! hyperactivity)|\bshortfall\b|\bshortages?\b|\bunder-?staff\w*", "deficit", "post"),
+    _rule("stretched", r"\bstretch(?:es|ed)? (?:the )?capacity\b|\bdeficit\b(?! hyperactivity)|\bshortfall\b|\bshortages?\b|\bunder-?staff\w*|\bunder-?resourced\b|\bover-?stretched\b", "deficit", "post"),
     _rule("not routinely", r"\bnot (?:being |been )?(?:fully|consistently|routinely|always|currently|regularly|formally|actively|generally|reliably|all|yet|systematically|completely|entirely|wholly|universally)\b", "deficit", "verb"),
     _rule("not shared", r"\bnot (?:being |been )?(?:invited|informed|notified|shared|sent|received|included|consulted|involved|communicated|escalated|recorded|used|picked up|undertaken|trained)\b", "soft", "verb"),
     _rule("unclear", r"\bunclear\b|\bnot (?:\w+ )?clear\b|\black of clarity\b|\bnot apparent\b|\bdifficult to identify\b|\bnot (?:\w+ )?evident\b", "soft", "verb"),
     _rule("difficulty", r"\bproblematic\b|\bhampered\b|\bdifficult to\b|\bdifficult(?:y|ies) (?:in|with)\b|\bfound it difficult\b|\bbreak\w*down\b|\bthere (?:were|are|is) (?:commonly |some |also )?issues?\b", "soft", "post"),
+    _rule("vacant", r"\bvacan(?:t|cy|cies)\b|\bunfilled\b|\bnot (?:been )?(?:filled|recruited to|appointed)\b", "absence", "post"),
+    _rule("below target", r"\bbelow (?:the )?(?:\d+\s?% )?(?:target|standard|threshold|expected|required|recommended|national average|trajectory)\b", "deficit", "post"),
+    _rule("delays", r"\b(?:significant |considerable |long |lengthy |frequent )?delays? in (?:the )?(?:completion|completing|sharing|receiving|sending|access\w*|receipt|provision|notif\w+|allocation|assessments?|transfer\w*)\b", "deficit", "pre"),
+    _rule("not met", r"\b(?:needs|standards?|requirements?|targets?) (?:are|is|were|was|have|has) not (?:being |been )?met\b", "deficit", "post"),
+    _rule("does not take place", r"\bnot (?:take|taking|taken|took) place\b|\bnot (?:being )?(?:held|happening|happen|occur\w*)\b", "deficit", "post"),
     _rule("high risk", r"\brisk\b[^.;]{0,120}\b(?:is|was|remains|were) (?:very )?high\b|\b(?:created|creates|are|were|is) (?:\w+ )?barriers? to\b", "deficit", "verb"),
     _rule("a concern", r"\b(?:was|is|remains|were) a (?:\w+ )?concern\b", "soft", "post"),
     _rule("unable", r"\bunable to\b|\bnot (?:been )?able to\b|\bcannot\b|\bcan ?not\b", "soft", "verb"),
@@ -229,6 +235,7 @@ _PRAISE_NEG = re.compile(
     r"detriment|gaps|barriers|problems|harm|exceptions?|doubt|drift)\b|\bno longer\b|\bnot only\b|\bnot least\b|\bnot just\b"
     r"|\bnot (?:\w+ )?(?:required|needed|necessary|want|wish|prefer)\w*\b|\bprefer\w* not\b|\bno (?:recall|recourse)\b"
     r"|\bdo not attend\b|\bdid not attend\b|\bwas not attending\b|\bnot (?:a |an )?(?:problem|issue|barrier)\b"
+    r"|\bnot (?:afraid|reluctant|hesitant|hesitate)\b|\bnot (?:\w+ )?(?:missed|failed|lost|declined)\b|\bnot have to\b"
     r"|\b(?:children|young people|families|women|cases|those|people)\b[^.;]{0,40}\bwhere there (?:is|are) no\b",
     re.I,
 )
@@ -445,9 +452,12 @@ def gap_sentences(text: str) -> list[GapSentence]:
 _KIND_ORDER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(p, re.I))
     for kind, p in (
-        ("workforce", r"\bcapacity (?:of|in) (?:the )?(?:\w+ )?(?:safeguarding team|combined role)|\b(?:safeguarding|named|designated) (?:team|nurse|midwife|doctor|lead|role)s?\b[^.;]{0,40}\bcapacity\b|"
+        ("workforce", r"\bvacan(?:t|cy|cies)\b|\bin post\b|\bunder-?resourced\b|\bunder-?staffed\b|\bover-?stretched\b|"
+                      r"\b(?:no|lack of|absence of) (?:a )?(?:\w+ )?(?:designated|named) (?:nurse|doctor|midwife|GP|professional)s?\b|"
+                      r"\bno (?:\w+ )?(?:health )?practitioners? (?:is|are) based\b|"
+                      r"\bsafeguarding teams? (?:is|are) (?:\w+ )?(?:stretched|under)|\bcapacity (?:of|in) (?:the )?(?:\w+ )?(?:safeguarding team|combined role)|\b(?:safeguarding|named|designated) (?:team|nurse|midwife|doctor|lead|role)s?\b[^.;]{0,40}\bcapacity\b|"
                       r"\bcapacity\b[^.;]{0,40}\b(?:safeguarding (?:team|agenda|lead)|named|designated)\b|\bstretch\w* (?:the )?capacity\b|\bnamed gp role\b|\bmember of staff\b|\bpaediatric nurse cover\b|\bstaffing\b"),
-        ("governance", r"\bnot (?:\w+ )?clear (?:if|what|who|whether)\b|\bcannot assure\b|\bassure itself\b|\bmanagers? (?:do|does|did) not (?:review|check|monitor)\b"),
+        ("governance", r"\bnot (?:\w+ )?clear (?:if|what|who|whether)\b|\bcannot assure\b|\bassure itself\b|\b(?:an |any )?overview of\b|\bmanagers? (?:do|does|did) not (?:review|check|monitor)\b"),
         ("commissioning-capacity", r"\b(?:not|non-|un|under-|lack of |only )commission\w*|\bcommissioned (?:to|in|for|only)\b|\bcommissioned capacity\b|"
                                    r"\bfit for purpose\b|\bwaiting (?:times?|lists?)\b|\bfund(?:ed|ing)\b|(?<!parenting )(?<!team )\bcapacity\b|"
                                    r"\baccess to [\w\- ]{0,40}(?:care|beds)\b|(?<!the )\bcommission(?:ed|ing)\b(?! health provider)"),

@@ -57,6 +57,17 @@ GAPS = [
     ("Safeguarding supervision for midwives is not sufficiently frequent.", "workforce"),
     ("Reception staff in the ED had undertaken level 1 e-learning only.", "workforce"),
     ("There is not sufficient capacity in the combined role of the designated nurse.", "workforce"),
+    ("There is currently no designated doctor for looked after children in post.", "workforce"),
+    ("The post of named nurse for safeguarding has been vacant for six months.", "workforce"),
+    ("The trust's safeguarding team is under-resourced.", "workforce"),
+    ("Not all staff have received level 3 training.", "workforce"),
+    ("Safeguarding training compliance in the trust is below the 80% target.", "workforce"),
+    ("The CCG does not have an overview of the quality of health assessments for children placed out of area.",
+     "governance"),
+    ("Audit of safeguarding records does not take place in the community health teams.", "governance"),
+    ("Health visitors are not routinely notified when a child is placed out of area.", "pathway"),
+    ("There is no system to flag children subject to a child protection plan on the ED record.", "pathway"),
+    ("Arrangements for sharing information about children attending the ED with school nurses are weak.", "pathway"),
 ]
 
 
@@ -94,12 +105,28 @@ NOT_GAPS = [
     # descriptive
     "The birth unit takes low risk cases only.",
     "Many practitioners told us that they do not find the referral form helpful.",
+    "No concerns were raised about the timeliness of assessments.",
+    "Staff are not afraid to challenge decisions made at strategy meetings.",
+    "Young people do not have to wait long to be seen by the sexual health service.",
+    "The designated nurse has not missed any LSCB meetings this year.",
+    "Plans are in place to extend the service to the south of the county next year.",
+    "The new electronic record system will go live in the spring.",
+    "The young person did not want their foster carer present at the assessment.",
 ]
 
 
 @pytest.mark.parametrize("sentence", NOT_GAPS, ids=[s[:40] for s in NOT_GAPS])
 def test_praise_progress_hedges_and_single_cases_are_not_gaps(sentence: str) -> None:
     assert gap_sentences(sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "There are significant delays in the completion of initial health assessments.",
+    "The health needs of young offenders are not being met because no health practitioner is based in the team.",
+    "Supervision is ad hoc and decisions are not recorded.",
+])
+def test_other_shortfall_wordings_are_found(sentence: str) -> None:
+    assert gap_sentences(sentence)
 
 
 def test_contrast_keeps_the_shortfall_after_praise() -> None:
