@@ -118,7 +118,7 @@ class RenderResult:
 ROW_H = 46.0
 COL_W = 300.0
 COL_GAP = 120.0
-ASPECT = 1.6
+ASPECT = 1.25
 _LABEL_INSIDE = {k for k, (_, shape, _, _) in KIND_STYLE.items() if shape in ("box", "ellipse", "circle", "database", "text")}
 
 
@@ -147,7 +147,7 @@ def layered_layout(H: nx.MultiDiGraph, layers: Mapping[str, int], nodes: Iterabl
                 pos_index[n] = float(i)
     def row_h(c: int) -> float:  # labels under the shape need more room than labels inside it
         inside = sum(1 for n in cols[c] if str(H.nodes[n].get("kind")) in _LABEL_INSIDE)
-        return ROW_H if inside * 2 >= len(cols[c]) else ROW_H * 1.5
+        return ROW_H if inside * 2 >= len(cols[c]) else ROW_H * 2.0
 
     def extent(rows: int) -> tuple[float, float]:
         width = sum(math.ceil(len(cols[c]) / rows) * COL_W + COL_GAP for c in order)
@@ -155,7 +155,7 @@ def layered_layout(H: nx.MultiDiGraph, layers: Mapping[str, int], nodes: Iterabl
         return width, height
 
     longest = max((len(v) for v in cols.values()), default=1)
-    # as many rows as make the drawing about as wide as a screen (16:10), never fewer than 8
+    # as many rows as make the drawing a little wider than tall (5:4), never fewer than 8
     rows = min(range(max(1, min(8, longest)), longest + 1),
                key=lambda r: abs(math.log(extent(r)[0] / max(extent(r)[1], 1.0)) - math.log(ASPECT)))
     pos: dict[str, tuple[float, float]] = {}
