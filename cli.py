@@ -20,11 +20,7 @@ class UserError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
-        self.code = exit_code
-
-    @property  # type: ignore[override]
-    def exit_code(self) -> int:  # click reads this when it exits
-        return self.code
+        self.exit_code = exit_code  # type: ignore[misc]  # click reads it when it exits
 
 
 def _fail_from(exc: BaseException) -> UserError:
@@ -306,8 +302,9 @@ def _echo_out(text: str) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0), default=60.0, help="Seconds before giving up (0: none).")
 @click.option("--endpoint", default=None, metavar="URL", help="Query this SPARQL endpoint instead of a local graph.")
 @click.option("--allow-update", is_flag=True, help="Allow a SPARQL Update (on a store: written as a new version).")
+@click.option("--no-cache", is_flag=True, help="Ask the engine even if this store version has the answer cached.")
 def query_cmd(args: tuple[str, ...], query_file: Path | None, expr: str | None, fmt: str, params: tuple[str, ...],
-              limit: int | None, timeout: float, endpoint: str | None, allow_update: bool) -> None:
+              limit: int | None, timeout: float, endpoint: str | None, allow_update: bool, no_cache: bool) -> None:
     """Run a canned query NAME (see `clasgraph queries`), a query file (-f) or SPARQL text (-e) on GRAPH.
 
     GRAPH is a store directory or an RDF file; without it, the default store (./.clasgraph/store or
@@ -369,7 +366,8 @@ def query_cmd(args: tuple[str, ...], query_file: Path | None, expr: str | None, 
             result = Q.run_remote(endpoint, text, limit=limit, timeout=timeout or None)
         else:
             source = _open_for_read(graph)
-            result = Q.run_local(source, text, substitutions=subs, limit=limit, timeout=timeout or None)
+            result = Q.run_local(source, text, substitutions=subs, limit=limit, timeout=timeout or None,
+                                 cache=not no_cache)
         out = Q.format_result(result, fmt)
     except Q.QueryTimeout as exc:
         click.echo(f"Error: {exc}", err=True)

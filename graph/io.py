@@ -77,6 +77,7 @@ class GraphSource:
     kind: str  # "store" or "file"
     store: pyoxigraph.Store
     reports: int | None = None  # reports held (stores only)
+    cache_dir: Path | None = None  # stores: where query results of this (immutable) version are cached
     _rdflib: Any = field(default=None, repr=False)
 
     def query(self, sparql: str, **options: Any) -> Any:
@@ -117,11 +118,13 @@ def open_source(path: Path | str) -> GraphSource:
         if not st.is_store(path):
             raise GraphLoadError(f"{path}: a directory but not a clasgraph store (build one with `clasgraph build`)")
         try:
-            store = st.open_read_only(path)
-            index = st.read_index(path)
+            vdir = st.current_version_dir(path)  # read the pointer once: one consistent version
+            store = st.open_read_only(path, vdir)
+            index = st.read_index(path, vdir)
+            cache_dir = vdir / "cache"
         except st.StoreError as exc:
             raise GraphLoadError(str(exc)) from None
-        return GraphSource(path=path, kind="store", store=store, reports=len(index.reports))
+        return GraphSource(path=path, kind="store", store=store, reports=len(index.reports), cache_dir=cache_dir)
     if not path.exists():
         raise GraphLoadError(f"{path}: no such file or directory")
     fmt = OX_FORMATS.get(path.suffix.lower())

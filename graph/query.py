@@ -263,6 +263,7 @@ class QueryResult:
     turtle: str | None = None  # CONSTRUCT / DESCRIBE
     truncated: bool = False  # --limit cut the rows
     elapsed: float = 0.0
+    cached: bool = False  # answered from the store version's result cache
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Rows as plain dicts (unbound variables absent), values as Python str/int/float/bool."""
@@ -278,7 +279,8 @@ def _from_ox(term: Any) -> Term:
         return Term("bnode", term.value)
     if isinstance(term, ox.Literal):
         lang = term.language
-        return Term("literal", term.value, None if lang else term.datatype.value, lang)
+        dt = term.datatype.value
+        return Term("literal", term.value, None if lang or dt == XSD + "string" else dt, lang)
     return Term("triple", str(term))
 
 
@@ -319,16 +321,34 @@ def _run_with_timeout(fn: Callable[[], Any], timeout: float | None) -> Any:
     return box["value"]
 
 
+CACHE_MIN_SECONDS = 0.05  # results of queries faster than this are not worth a cache file
+
+
 def run_local(source: GraphSource, sparql: str, *, substitutions: Mapping[str, str] | None = None,
-              limit: int | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
-    """Run a read-only query on an opened graph (store or file) with pyoxigraph."""
+              limit: int | None = None, timeout: float | None = DEFAULT_TIMEOUT, cache: bool = True) -> QueryResult:
+    """Run a read-only query on an opened graph (store or file) with pyoxigraph.
+
+    On a store, the rows of a SELECT that took more than CACHE_MIN_SECONDS are kept in the store
+    version's ``cache/`` (keyed by the SHA-256 of the query text). Store versions never change once
+    written, so a cached answer is always the engine's answer; ``cache=False`` bypasses it.
+    """
     import pyoxigraph as ox
 
     form = query_form(sparql)
     if form == "UPDATE":
         raise QueryError("this is a SPARQL Update and the graph is opened read-only (use --allow-update on a store)")
-    subs = {ox.Variable(k): ox.Literal(v) for k, v in (substitutions or {}).items()} or None
     start = time.perf_counter()
+    cache_file = _cache_file(source, sparql) if cache and not substitutions and form == "SELECT" else None
+    if cache_file is not None:
+        cached = _read_cache(cache_file)
+        if cached is not None:
+            if limit is not None and len(cached.rows) > limit:
+                cached.rows, cached.truncated = cached.rows[:limit], True
+            cached.elapsed = time.perf_counter() - start
+            cached.cached = True
+            return cached
+    subs = {ox.Variable(k): ox.Literal(v) for k, v in (substitutions or {}).items()} or None
+    collect_limit = None if cache_file is not None else limit
 
     def work() -> QueryResult:
         try:
@@ -338,13 +358,49 @@ def run_local(source: GraphSource, sparql: str, *, substitutions: Mapping[str, s
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {_first(exc)}") from None
         try:
-            return _collect(res, form, limit)
+            return _collect(res, form, collect_limit)
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {_first(exc)}") from None
 
     result: QueryResult = _run_with_timeout(work, timeout)
     result.elapsed = time.perf_counter() - start
+    if cache_file is not None and result.elapsed >= CACHE_MIN_SECONDS and result.form == "SELECT":
+        _write_cache(cache_file, result)
+    if limit is not None and len(result.rows) > limit:
+        result.rows, result.truncated = result.rows[:limit], True
     return result
+
+
+def _cache_file(source: GraphSource, sparql: str) -> Path | None:
+    cache_dir = getattr(source, "cache_dir", None)
+    if cache_dir is None:
+        return None
+    import hashlib
+
+    return Path(cache_dir) / (hashlib.sha256(sparql.encode("utf-8")).hexdigest() + ".json")
+
+
+def _read_cache(path: Path) -> QueryResult | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or "results" not in data:
+        return None
+    return results_from_json(data)
+
+
+def _write_cache(path: Path, result: QueryResult) -> None:
+    import os
+    import uuid
+
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
+        tmp.write_text(format_result(result, "json"), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a store we may not write to: no cache, no harm
+        pass
 
 
 def _collect(res: Any, form: str, limit: int | None) -> QueryResult:
@@ -458,7 +514,8 @@ def results_from_json(data: dict[str, Any]) -> QueryResult:
         for k, v in b.items():
             kind = v.get("type", "literal")
             kind = "literal" if kind == "typed-literal" else kind
-            row[k] = Term(kind, v.get("value", ""), v.get("datatype"), v.get("xml:lang"))
+            dt = v.get("datatype")
+            row[k] = Term(kind, v.get("value", ""), None if dt == XSD + "string" else dt, v.get("xml:lang"))
         rows.append(row)
     return QueryResult(form="SELECT", variables=variables, rows=rows)
 

@@ -195,21 +195,22 @@ def database_dir(store_dir: Path) -> Path:
     return current_version_dir(store_dir) / DB_DIR
 
 
-def read_index(store_dir: Path) -> StoreIndex:
-    """The index of the current version; an empty index when there is no store yet."""
-    if not (store_dir / POINTER).exists():
+def read_index(store_dir: Path, version_dir: Path | None = None) -> StoreIndex:
+    """The index of the current version (or of ``version_dir``); empty when there is no store yet."""
+    if version_dir is None and not (store_dir / POINTER).exists():
         return StoreIndex()
-    vdir = current_version_dir(store_dir)
+    vdir = version_dir or current_version_dir(store_dir)
     try:
         return StoreIndex.from_json(json.loads((vdir / INDEX_FILE).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise StoreError(f"{store_dir}: unreadable store index: {exc}") from None
 
 
-def open_read_only(store_dir: Path) -> pyoxigraph.Store:
+def open_read_only(store_dir: Path, version_dir: Path | None = None) -> pyoxigraph.Store:
+    """The current version's database (or ``version_dir``'s), opened read-only."""
     import pyoxigraph as ox
 
-    db = database_dir(store_dir)
+    db = (version_dir / DB_DIR) if version_dir is not None else database_dir(store_dir)
     try:
         return ox.Store.read_only(str(db))
     except OSError as exc:
@@ -415,7 +416,7 @@ def update_store(
             prev_current = _read_pointer(store_dir)["current"] if had_store else None
             name = _swap_in(store_dir, tmp, new)
         except BaseException:
-            store = None  # close the database before removing its files
+            store = None  # noqa: F841 - the last reference: closes the database before its files go
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _clean_old(store_dir, keep={name} | ({prev_current} if prev_current else set()))
@@ -471,7 +472,7 @@ def import_rdf(path: Path, store_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -
             prev = _read_pointer(store_dir)["current"] if is_store(store_dir) else None
             name = _swap_in(store_dir, tmp, index)
         except BaseException:
-            store = None  # close the database before removing its files
+            store = None  # noqa: F841 - the last reference: closes the database before its files go
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _clean_old(store_dir, keep={name} | ({prev} if prev else set()))
@@ -512,7 +513,7 @@ def apply_update(store_dir: Path, sparql: str,
             index.updated = _now()
             name = _swap_in(store_dir, tmp, index)
         except BaseException:
-            store = None  # close the database before removing its files
+            store = None  # noqa: F841 - the last reference: closes the database before its files go
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _clean_old(store_dir, keep={name, prev})

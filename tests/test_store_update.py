@@ -164,3 +164,24 @@ def test_default_store_dir(monkeypatch):
     assert st.default_store_dir() == Path(".clasgraph") / "store"
     monkeypatch.setenv("CLASGRAPH_STORE", "/tmp/elsewhere")
     assert st.default_store_dir() == Path("/tmp/elsewhere")
+
+
+def test_result_cache_is_per_version_and_exact(tmp_path, monkeypatch):
+    from clasgraph.graph import query as Q
+
+    d = tmp_path / "store"
+    st.import_rdf(FIXTURE, d)
+    monkeypatch.setattr(Q, "CACHE_MIN_SECONDS", 0.0)
+    text = Q.get_query("who-commissions-what").text
+    first = Q.run_local(open_source(d), text)
+    assert not first.cached
+    second = Q.run_local(open_source(d), text)
+    assert second.cached and second.to_dicts() == first.to_dicts() and second.variables == first.variables
+    assert Q.run_local(open_source(d), text, limit=1).rows == first.rows[:1]
+    assert not Q.run_local(open_source(d), text, cache=False).cached
+    # a new version (an update) starts with an empty cache and sees the change
+    upd = ('PREFIX clas: <https://w3id.org/clasgraph/ontology#> DELETE WHERE { GRAPH ?g { '
+           '<https://w3id.org/clasgraph/id/org/nhs-england> clas:commissions ?s } }')
+    Q.update_store_sparql(d, upd)
+    third = Q.run_local(open_source(d), text)
+    assert not third.cached and len(third.rows) == len(first.rows) - 2
