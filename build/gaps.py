@@ -125,7 +125,8 @@ def split_clauses(sentence: str) -> list[Clause]:
 _KIND_TERMS: dict[str, str] = {
     "commissioning-capacity": (
         r"commission\w*|non-commission\w*|under-commission\w*|fund(?:ed|ing)|(?<!team )(?<!teams )capacity|"
-        r"waiting (?:times?|lists?)|fit for purpose|eligible population|resourc\w+|access to [\w\- ]{0,40}(?:care|beds|services?)"
+        r"waiting (?:times?|lists?)|fit for purpose|eligible population|resourc\w+|access to [\w\- ]{0,40}(?:care|beds|services?)|"
+        r"health (?:representation|presence|input)|administrative support|(?:specialist|health) support"
     ),
     "service-coverage": (
         r"offered|offer of|not available|available to|clinics?|specialist service|service in place|"
@@ -151,7 +152,8 @@ _KIND_TERMS: dict[str, str] = {
         r"inform\w*|shar\w+|sen[dt]s?|receiv\w+|invited|attend\w*|contribut\w+|liais\w+|records?|"
         r"recording|referrals?|systems?|IT\b|electronic|flag\w*|alerts?|portal|criteria|guidance|documentation|"
         r"plans?|forums?|panels?|meetings?|consent|follow\w*[ -]up|followed up|communicat\w+|secured|"
-        r"joint working|arrangements for|facility|questions|submission|reports?\b|birth plans?|(?:initial |review )?health assessments?"
+        r"joint working|arrangements for|facility|questions|submission|reports?\b|birth plans?|(?:initial |review )?health assessments?|"
+        r"asked about|routine enquiry|enquir\w+|screening"
     ),
 }
 
@@ -452,7 +454,7 @@ def gap_sentences(text: str) -> list[GapSentence]:
 _KIND_ORDER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(p, re.I))
     for kind, p in (
-        ("workforce", r"\bvacan(?:t|cy|cies)\b|\bin post\b|\bunder-?resourced\b|\bunder-?staffed\b|\bover-?stretched\b|"
+        ("workforce", r"\bvacan(?:t|cy|cies)\b|\bin post\b|\bunfilled\b|\b(?:named|designated) \w+ (?:post|role)\b|\bthe post of\b|\bunder-?resourced\b|\bunder-?staffed\b|\bover-?stretched\b|"
                       r"\b(?:no|lack of|absence of) (?:a )?(?:\w+ )?(?:designated|named) (?:nurse|doctor|midwife|GP|professional)s?\b|"
                       r"\bno (?:\w+ )?(?:health )?practitioners? (?:is|are) based\b|"
                       r"\bsafeguarding teams? (?:is|are) (?:\w+ )?(?:stretched|under)|\bcapacity (?:of|in) (?:the )?(?:\w+ )?(?:safeguarding team|combined role)|\b(?:safeguarding|named|designated) (?:team|nurse|midwife|doctor|lead|role)s?\b[^.;]{0,40}\bcapacity\b|"
@@ -460,7 +462,8 @@ _KIND_ORDER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("governance", r"\bnot (?:\w+ )?clear (?:if|what|who|whether)\b|\bcannot assure\b|\bassure itself\b|\b(?:an |any )?overview of\b|\bmanagers? (?:do|does|did) not (?:review|check|monitor)\b"),
         ("commissioning-capacity", r"\b(?:not|non-|un|under-|lack of |only )commission\w*|\bcommissioned (?:to|in|for|only)\b|\bcommissioned capacity\b|"
                                    r"\bfit for purpose\b|\bwaiting (?:times?|lists?)\b|\bfund(?:ed|ing)\b|(?<!parenting )(?<!team )\bcapacity\b|"
-                                   r"\baccess to [\w\- ]{0,40}(?:care|beds)\b|(?<!the )\bcommission(?:ed|ing)\b(?! health provider)"),
+                                   r"\baccess to [\w\- ]{0,40}(?:care|beds)\b|(?<!the )\bcommission(?:ed|ing)\b(?! health provider)|"
+                                   r"\bhealth (?:representation|presence|input)\b|\b(?:administrative|specialist|health) support\b"),
         ("workforce", r"\b(?:train\w*|e-learning|supervision|staffing|competenc\w+|preceptorship|awareness|culture)\b|\bnot clearly understood\b|"
                       r"\bformally adopted\b|\blevel (?:one|two|three|four|[1-4])\b"),
         ("service-coverage", r"\b(?:offered|offer of|offer|not available to|clinics?|specialist service|contacts|universally|coverage|"
