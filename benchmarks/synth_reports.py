@@ -92,6 +92,9 @@ def blocks_from_text(text: str) -> list[Block]:
         if m3:
             blocks.append(Block("bullet", m3.group(1)))
             continue
+        if line[0].islower():  # normalised text keeps list items as lines starting in lower case
+            blocks.append(Block("bullet", line))
+            continue
         if _is_heading(line):
             blocks.append(Block("heading", line))
             continue

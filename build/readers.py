@@ -337,8 +337,13 @@ def _layout_text(pages: list[list[Line]]) -> str:
             label_x, value_x = row
             label, _, value = cur.partition("\t")
             if abs(ln.x0 - value_x) < 4:  # a wrapped or listed value
-                sep = ", " if _short(prev_text, t, prev, m) else " "
-                cur = f"{label}\t{value}{sep if value else ''}{t.strip()}"
+                if not value:
+                    value = t.strip()
+                elif _short(prev_text, t, prev, m):  # a list: the line broke before it had to
+                    value = f"{value}, {t.strip()}"
+                else:
+                    value = _dehyphenate(value, t.strip(), vocab)
+                cur = f"{label}\t{value}"
                 prev, prev_text = ln, t
                 continue
             if abs(ln.x0 - label_x) < 4 and not label.rstrip().endswith(":") and len(t) < 80:

@@ -161,7 +161,7 @@ def test_killed_build_leaves_previous_store_readable(reports: Path, tmp_path: Pa
     for i in range(30):
         (more / f"extra-{i:02d}.txt").write_text(synth.generated_report(100 + i, f"Extra{i:02d}"), encoding="utf-8")
     cli = [sys.executable, "-c", "from clasgraph.cli import main; main()"]
-    for delay in (0.5, 1.5, 3.0):  # kill while extracting, and (likely) while the store is being written
+    for delay in (0.5, 1.5, 30.0):  # kill while extracting, then as soon as the new version is being written
         proc = subprocess.Popen([*cli, "build", str(reports), str(more), "--store", str(store), "-j", "2", "-q"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + delay
