@@ -882,3 +882,44 @@ def resolve_theme(value: str) -> str:
         if low in t.label.lower():
             return t.key
     raise ValueError(f"unknown theme {value!r} (one of: {', '.join(t.key for t in themes)})")
+
+
+# --------------------------------------------------------------------------- materialising structural gaps
+
+
+def structural_gap_graph(graph: Any) -> Any:
+    """The structural gaps of ``graph`` as an rdflib Graph, to add to a store or an export: each a
+    ``clas:Gap, clas:StructuralGap`` with its kind (literal and concept), the node it concerns, its
+    facts (``clas:evidence``) and explanation, in its report (``clas:inReport``). Never
+    ``prov:wasDerivedFrom``: that marks where a report *states* a gap, and a structural gap is stated
+    nowhere; the node that shows it is linked with ``prov:wasInfluencedBy`` instead."""
+    import rdflib
+    from rdflib.namespace import RDF as _RDF
+    from rdflib.namespace import RDFS as _RDFS
+
+    from .vocab import gap_kind_iri, local_iri, report_iri, slug
+
+    clas = rdflib.Namespace(CLAS)
+    prov = rdflib.Namespace(PROV)
+    out = rdflib.Graph()
+    out.bind("clas", clas)
+    out.bind("prov", prov)
+    for item in structural_gaps(graph):
+        scope = item.report or slug(item.area or "graph")
+        node = rdflib.URIRef(local_iri(scope, "structural-gap", f"{item.kind}-{item.explanation}"[:180]))
+        out.add((node, _RDF.type, clas.Gap))
+        out.add((node, _RDF.type, clas.StructuralGap))
+        out.add((node, clas.gapKind, rdflib.Literal(item.kind)))
+        out.add((node, clas.gapKindConcept, rdflib.URIRef(gap_kind_iri(item.kind))))
+        out.add((node, _RDFS.label, rdflib.Literal(f"{item.kind.replace('-', ' ')}: {item.explanation}")))
+        out.add((node, clas.explanation, rdflib.Literal(item.explanation)))
+        for fact in item.facts:
+            out.add((node, clas.evidence, rdflib.Literal(fact)))
+        if item.iri:
+            target = rdflib.URIRef(item.iri)
+            out.add((node, prov.wasInfluencedBy, target))
+            if "/service/" in item.iri or "/org/" in item.iri:
+                out.add((node, clas.concerns, target))
+        if item.report:
+            out.add((node, clas.inReport, rdflib.URIRef(report_iri(item.report))))
+    return out

@@ -222,3 +222,35 @@ def test_no_structural_gap_carries_a_derivation(staffordshire_store: ox.Store) -
     rows = radar.select(staffordshire_store, """SELECT ?g WHERE { ?g a clas:Gap ; prov:wasDerivedFrom ?s .
         FILTER NOT EXISTS { ?g a clas:StatedGap } }""")
     assert rows == []
+
+
+# --------------------------------------------------------------------------- canned queries
+
+
+def _run(name: str, s: ox.Store, **params: str) -> list[dict[str, str]]:
+    from clasgraph.graph.query import apply_params, get_query
+
+    q = get_query(name)
+    assert q.description  # the first comment line describes it
+    text = apply_params(q.text, params, q.params)
+    result = s.query(text, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [{n: sol[n].value for n in names if sol[n] is not None} for sol in result]
+
+
+def test_canned_gap_queries_answer_on_a_small_graph() -> None:
+    s = store(HUB)
+    rows = _run("gaps", s)
+    assert {(r["finding"], r["kind"]) for r in rows} == {
+        ("1.4", "commissioning-capacity"), ("5.1.5", "commissioning-capacity"), ("2.2", "pathway")}
+    assert _run("gaps", s, kind="pathway")[0]["recommendations"] == "4.1"
+    assert [r["finding"] for r in _run("gaps", s, theme="capacity")] == ["5.1.5"]
+    assert _run("gaps", s, area="nowhere") == []
+    by_service = {(r["service"], r["kind"]): r["findings"] for r in _run("gaps-by-service", s)}
+    assert by_service[("mash-health", "commissioning-capacity")] == "2"
+    hub = _run("mash-capacity", s, area="Anyshire")
+    assert sorted(r["finding"] for r in hub) == ["1.4", "5.1.5"]
+    themes = {(r["theme"], r["area"]): r["gaps"] for r in _run("themes", s)}
+    assert themes[("mash", "Anyshire")] == "2"
+    recurrence = {(r["dimension"], r["value"]): r["gaps"] for r in _run("gap-recurrence", s)}
+    assert recurrence[("kind", "commissioning-capacity")] == "2" and recurrence[("theme", "mash")] == "2"

@@ -208,3 +208,19 @@ def test_structural_gaps_read_rdflib_graphs_and_files(tmp_path: pytest.TempPathF
     path = tmp_path / "any.ttl"  # type: ignore[operator]
     path.write_text(text, encoding="utf-8")
     assert "no-commissioner" in kinds(radar.structural_gaps(path))
+
+
+def test_materialised_structural_gaps_never_derive_from_a_finding() -> None:
+    from rdflib import RDF, Namespace
+    from rdflib.namespace import PROV
+
+    g = graph(service("health-visiting"), f"{org('any-trust')} clas:provides {svc('health-visiting')} .",
+              f"{rec('1.1')} a clas:Recommendation ; clas:number \"1.1\" .")
+    out = radar.structural_gap_graph(g)
+    clas = Namespace("https://w3id.org/clasgraph/ontology#")
+    nodes = set(out.subjects(RDF.type, clas.StructuralGap))
+    assert {str(out.value(n, clas.gapKind)) for n in nodes} >= {"no-commissioner", "uncited-recommendation"}
+    assert not list(out.triples((None, PROV.wasDerivedFrom, None)))
+    hv = next(n for n in nodes if str(out.value(n, clas.gapKind)) == "no-commissioner")
+    assert str(out.value(hv, clas.concerns)).endswith("/service/health-visiting")
+    assert list(out.objects(hv, clas.evidence))
