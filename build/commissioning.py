@@ -370,17 +370,22 @@ def parse_org_list(sv: SentenceView, pos: int, source: str, allow_new: bool = Fa
     return OrgList(members[0].start, end, members, hints)
 
 
+NEW = "new:"  # key prefix of a body to register with OrgIndex.ensure once a fact about it is kept
+
+
 def _register(sv: SentenceView, at: int, raw: str, hint: str | None, source: str, hints: dict[str, str]) -> OM | None:
-    """A provider named in the text but unknown to the index: register it (``OrgIndex.ensure``)."""
+    """A provider named in the text: its key if the index knows it, else a pending key
+    ("new:<type hint>|<name>") that ``_emit`` registers with ``OrgIndex.ensure`` only if a fact is
+    kept, so that no body is created for a statement that comes to nothing."""
     name = ACR_RE.sub("", raw).strip()
     name = re.sub(r"\s+(?:in|on|of|and|for|the|&)$", "", name)
     if re.search(r"\b(?:Hospital|Unit|Centre|Clinic)$", name) and not re.search(r"\b(?:NHS|Trust)\b", name):
         hint = hint or "IndependentProvider"
     key = sv.orgs.resolve(raw) or sv.orgs.resolve(name)
     if key is None:
-        key = sv.orgs.ensure(name, hint, source)
-    if not key:
-        return None
+        if not name:
+            return None
+        key = f"{NEW}{hint or ''}|{name}"
     if hint:
         hints[key] = hint
     return OM(at, at + len(raw), (key,), raw)
@@ -451,8 +456,15 @@ ACTING_LEAD_RE = re.compile(
     r"\b(?:acting|acts|act|is|are|has been|was)\s+(?:as\s+)?(?:the\s+)?lead\s+commissioners?\b", re.I
 )
 RESPONSIBLE_FOR_RE = re.compile(
-    r"\b(?:is|are|remains?|was|were)\s+(?:now\s+|currently\s+)?responsible\s+for\s+(?:the\s+)?commissioning(?:\s+(?:of|for))?\b", re.I
+    r"\b(?:(?:is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?responsible\s+for|carr(?:y|ies)\s+out|undertakes?|leads?|"
+    r"(?:is|are)\s+(?:now\s+|currently\s+|also\s+)?(?:leading|undertaking))\s+(?:the\s+)?commissioning"
+    r"(?:\s+and\s+(?:planning|contracting|procurement))?(?:\s+(?:of|for))?\b",
+    re.I,
 )
+COMMISSIONER_OF_RE = re.compile(r"\b(?:the\s+)?(?:lead\s+|joint\s+|main\s+)?commissioners?\s+(?:of|for)\s+", re.I)
+PRONOUN_OBJECT_RE = re.compile(
+    r"^\s*(?:them|it|both|these(?:\s+services?)?|those(?:\s+services?)?|this(?:\s+service)?|the\s+services?|"
+    r"the\s+latter|the\s+former)\b", re.I)
 THROUGH_RE = re.compile(r"\b(?:through|via|by)\s+(?:the\s+)?$", re.I)
 SPECIAL_COMMISSIONING_RE = re.compile(r"^\s*(?:\([A-Z]+\)\s*)?(?:special(?:ist|ised)?\s+|direct\s+)?commissioning\b", re.I)
 BECAME_PROVIDER_RE = re.compile(
@@ -700,7 +712,7 @@ class _Extractor:
                 if relation == "provides":
                     state.last_provider = olist.members
             elif kind in ("active-commission", "active-provide", "as-commissioner", "acting-lead", "responsible-for", "became"):
-                subj = self._subject_orgs(sv, cstart, prev_end)
+                subj = self._subject_orgs(sv, cstart, prev_end, source, register=(kind == "active-provide"))
                 if not subj and kind == "active-provide":
                     if ANAPHORIC_ORG_RE.search(text[max(prev_end, 0) : cstart].rstrip()) and state.last_provider:
                         subj = state.last_provider
@@ -734,10 +746,14 @@ class _Extractor:
                         providers = parse_org_list(sv, obj_a + fz.end(), source, allow_new=True).members
                 obj_b = self._object_end(sv, obj_from, cues, skip=providers)
                 services = [s.key for s in sv.services_in(obj_a, obj_b)]
-                if not services and kind == "active-provide" and re.search(r"\binput\b|\bsupport\b", text[obj_a:obj_b], re.I):
+                pronoun = not services and bool(PRONOUN_OBJECT_RE.match(text[obj_a:obj_b]))
+                if not services and kind == "active-provide" and re.match(r"\s*provid", text[cstart:cend], re.I) \
+                        and re.match(r"\s*(?:the\s+)?(?:clinical\s+|specialist\s+|medical\s+)?input\b", text[obj_a:obj_b], re.I):
+                    services = prev_services or state.last_services  # "with NSCHT providing the clinical input"
+                if pronoun or (not services and kind in ("acting-lead", "as-commissioner")
+                               and re.fullmatch(r"[\s.,;]*", text[obj_a:obj_b])):
+                    # "... and B provides them", "X is the lead commissioner."
                     services = prev_services or state.last_services
-                if not services and kind == "acting-lead":
-                    services = prev_services
                 if not services:
                     continue
                 services = _unique(services)
@@ -960,9 +976,15 @@ class _Extractor:
         for c in cues:
             if c[3] >= pos:
                 end = min(end, c[3])
+                # "... and CRI (Tier 3) provides them": a new clause with a subject the index does not know
+                if c[0].startswith("active"):
+                    m = re.search(r",?\s+(?:and|while|whilst|whereas|but)\s+(?P<n>[A-Z][^,;]*?)\s*(?:\([^)]{1,30}\))?\s*"
+                                  r"(?:also\s+|now\s+|currently\s+)?$", sv.text[pos : c[3]])
+                    if m and _plausible_name(m.group("n")):
+                        end = pos + m.start()
                 break
         for o in sv.oms:
-            if o.start >= pos and o not in skip and not self._is_place_org(sv, o):
+            if o.start >= pos and o not in skip:
                 # "commission X and NHS England commission Y": the next organisation starts a new clause
                 if re.search(r"\b(?:and|but|while|whilst|whereas|,)\s*(?:the\s+)?$", sv.text[pos : o.start]):
                     end = min(end, o.start)
@@ -972,20 +994,31 @@ class _Extractor:
             end = pos + m.start()
         return end
 
-    def _is_place_org(self, sv: SentenceView, o: OM) -> bool:
-        return False
-
-    def _subject_orgs(self, sv: SentenceView, cue_start: int, floor: int) -> list[OM]:
-        """The organisation list that ends right before an active verb or role phrase."""
+    def _subject_orgs(self, sv: SentenceView, cue_start: int, floor: int, source: str = "",
+                      register: bool = False) -> list[OM]:
+        """The organisation list that ends right before an active verb or role phrase. With
+        ``register``, a proper name there that the index does not know is registered
+        ("CRI provides ...", "Larchwood Hospital in Eastbrook provides ...")."""
         text = sv.text
         before = [o for o in sv.oms if floor <= o.start and o.end <= cue_start]
+        if not before and register:
+            m = re.search(
+                r"(?:^|(?<=[,;:(]\s)|(?<=\band\s)|(?<=\bthe\s)|(?<=\bThe\s))"
+                r"(?P<name>(?!The\s)(?:[A-Z][\w’'&-]*)(?:[ \t]+(?:(?:of|and|&|for|the|on|upon)[ \t]+)*[A-Z][\w’'&-]*)*)"
+                r"(?:\s*\([^)]{1,30}\))?(?:\s+in\s+[A-Z][\w’'-]+)?\s*,?\s*(?:also\s+|now\s+|currently\s+)?$",
+                text[floor:cue_start])
+            if m and _plausible_name(m.group("name")) and not re.search(
+                    r"\b(?:Unit|Ward|Centre|Clinic|Suite|Team|Service|Services|Programme)$", m.group("name")):
+                hints: dict[str, str] = {}
+                om = _register(sv, floor + m.start("name"), m.group("name"), None, source, hints)
+                return [om] if om is not None else []
         if not before:
             return []
         last = before[-1]
         gap = text[last.end : cue_start]
-        if gap.startswith(")") and len(before) > 1:  # "Name (ACR) provides": the acronym is its own mention
+        if gap.startswith(")"):  # "Name (ACR) provides": the acronym is its own mention
             gap = gap[1:]
-            if before[-2].keys == last.keys:
+            if len(before) > 1 and before[-2].keys == last.keys:
                 before = before[:-1]
                 last = before[-1]
         if not re.fullmatch(
@@ -1078,6 +1111,21 @@ class _Extractor:
                 svc = next((s for s in sv.services if s.end >= b.start() - 1 and s.end <= b.end()), None)
                 if svc is not None:
                     facts.append(Fact("provides", [om], [svc.key], None, (svc.start, om.end)))
+        # "the commissioner of the school nurse service, Public Health, X Council"
+        for m in COMMISSIONER_OF_RE.finditer(text):
+            svcs = [s for s in sv.services if s.start >= m.end()]
+            if not svcs or not re.fullmatch(r"\s*(?:the\s+)?", text[m.end() : svcs[0].start]):
+                continue
+            k = 0
+            while k + 1 < len(svcs) and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?", text[svcs[k].end : svcs[k + 1].start]):
+                k += 1
+            comma = re.match(r"\s*(?:services?|teams?|programmes?)?\s*,\s*", text[svcs[k].end :])
+            if not comma:
+                continue
+            ol = parse_org_list(sv, svcs[k].end + comma.end(), "")
+            if ol.members:
+                facts.append(Fact("commissions", ol.members, _unique(s.key for s in svcs[: k + 1]), None,
+                                  (m.start(), ol.end)))
         # "maternity services at UHNM and BHFT"
         for svc in sv.services:
             m = re.match(r"\s*(?:services?|units?|clinics?|departments?)?\s+at\s+", text[svc.end :])
@@ -1151,6 +1199,10 @@ class _Extractor:
         is_finding = source[:1].isdigit()
         for om in f.orgs:
             for key in om.keys:
+                listed = f.in_review.get(key, True)
+                if key.startswith(NEW):
+                    hint, _, name = key[len(NEW) :].partition("|")
+                    key = self.orgs.ensure(name, hint or None, source)
                 if key not in self.orgs.organisations:
                     continue
                 for service in f.services:
@@ -1159,7 +1211,7 @@ class _Extractor:
                     seen_key = (f.relation, key, service, f.scope)
                     if seen_key in self._seen:
                         a = self._seen[seen_key]
-                        a.in_review = a.in_review or f.in_review.get(key, True)
+                        a.in_review = a.in_review or listed
                         a.start = a.start or f.start
                         continue
                     if is_finding and f.scope is None and (f.relation, key, service) in self._pairs:
@@ -1178,7 +1230,7 @@ class _Extractor:
                         role=f.role,
                         on_behalf_of=[k for k in f.on_behalf_of if k != key],
                         start=f.start,
-                        in_review=f.in_review.get(key, True),
+                        in_review=listed,
                     )
                     self._seen[seen_key] = a
                     self._pairs.add((f.relation, key, service))
