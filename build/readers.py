@@ -422,6 +422,9 @@ def extract_html(data: bytes, source: str) -> tuple[str, list[str]]:
         tag.decompose()
     for tag in soup.find_all("footer"):
         tag.decompose()
+    for tag in soup.find_all(["sup", "sub"]):  # "1<sup>st</sup>" is one word: "1st"
+        tag.replace_with(tag.get_text())
+    soup.smooth()
     root: Tag = soup.find("main") or soup.find("article") or soup.body or soup  # type: ignore[assignment]
     title_h1 = soup.find("h1")
     blocks: list[str] = []
@@ -464,9 +467,6 @@ def extract_html(data: bytes, source: str) -> tuple[str, list[str]]:
                     prefix[0] = "- "
                 walk(child)
                 flush()
-                continue
-            if name in ("sup", "sub"):
-                buf.append(child.get_text(strip=True))
                 continue
             walk(child)
 
