@@ -427,7 +427,7 @@ PASSIVE_CUES: list[tuple[str, str, str | None, re.Pattern[str]]] = [
      re.compile(rf"\b{AUX}?{ADV}*(?:carried out|undertaken)\s+(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
     ("passive", "provides", None,
      re.compile(rf"\b{AUX}?{ADV}*(?:provided|delivered|run|operated|hosted|managed)\s+"
-                rf"(?P<mid>(?:for|in|across|to)\s+[^,;.]{{2,60}}?\s+)?(?:by|through)\b\s*[;:]?", re.I)),
+                rf"(?P<mid>(?:for|in|across|to|at|from)\s+[^,;.]{{2,60}}?\s+)?(?:by|through)\b\s*[;:]?", re.I)),
     ("passive", "provides", "lead", re.compile(rf"\b{AUX}?{ADV}*led\s+by\b", re.I)),
     ("passive", "provides", "employs", re.compile(rf"\b{AUX}?{ADV}*employed\s+by\b", re.I)),
     ("passive", "provides", None, re.compile(rf"\b{AUX}?{ADV}*(?:commissioned|purchased|contracted)\s+from\b", re.I)),
@@ -468,7 +468,8 @@ PRONOUN_OBJECT_RE = re.compile(
 THROUGH_RE = re.compile(r"\b(?:through|via|by)\s+(?:the\s+)?$", re.I)
 SPECIAL_COMMISSIONING_RE = re.compile(r"^\s*(?:\([A-Z]+\)\s*)?(?:special(?:ist|ised)?\s+|direct\s+)?commissioning\b", re.I)
 BECAME_PROVIDER_RE = re.compile(
-    r"(?:\b(?:became|become|becomes|has become|have become|took over as|is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?|,\s*)"
+    r"\b(?:is|are|has been|have been)\s+(?:now\s+|currently\s+|also\s+)?(?:commissioned|contracted)\s+to\s+(?:provide|deliver|run)\b"
+    r"|(?:\b(?:became|become|becomes|has become|have become|took over as|is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?|,\s*)"
     r"(?:the\s+)?(?:new\s+|main\s+|principal\s+|sole\s+|lead\s+|local\s+|current\s+|commissioned\s+)*providers?\s+(?:of|for)\b"
     r"|\btook\s+over\s+(?:the\s+)?(?:provision|running|delivery)\s+of\b",
     re.I,
@@ -635,7 +636,7 @@ class _Extractor:
                     relation = "commissions"
                 if relation == "commissions" and role is None and re.search(r"\bcarried out|undertaken\b", text[cstart:cend], re.I):
                     if not re.search(r"commission", subject, re.I):
-                        continue
+                        relation = "provides"  # "Initial health assessments are carried out by X"
                 if relation == "commissions" and re.search(r"responsibility", text[cstart:cend], re.I):
                     if not re.search(r"commission", subject, re.I):
                         continue

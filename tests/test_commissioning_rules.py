@@ -423,3 +423,51 @@ def test_split_sentences_keeps_abbreviations() -> None:
     text = "Services e.g. CAMHS are provided by WCT. St. Anne's unit is run by MMHT. Done."
     spans = [text[a:b] for a, b in split_sentences(text)]
     assert spans == ["Services e.g. CAMHS are provided by WCT.", "St. Anne's unit is run by MMHT.", "Done."]
+
+
+# ----------------------------------------------------------------------------- other natural phrasings
+
+
+def test_pronoun_object_takes_the_previous_services() -> None:
+    res, _ = run("For North Northshire, Riverton City Council commissions contraception and sexual health services. "
+                 "For South Northshire, NCC commissions them. Westvale Community NHS Trust provides them.")
+    assert facts(res, "commissions") == {("rcc", "sexual-health", "North Northshire"),
+                                         ("ncc", "sexual-health", "South Northshire")}
+    assert pairs(res, "provides") == {("wct", "sexual-health")}
+
+
+def test_appositive_commissioner_of() -> None:
+    res, _ = run(findings={"2.6": "This has been drawn to the attention of the commissioner of the health visitor "
+                                  "service, Public Health, Northshire County Council."})
+    assert pairs(res, "commissions") == {("ncc-ph", "health-visiting")}
+
+
+def test_active_carry_out_the_commissioning() -> None:
+    res, _ = run("In South Northshire, South Northshire CCG and North Northshire CCG carry out the commissioning and "
+                 "planning of most health services for children.")
+    assert facts(res, "commissions") == {("south-ccg", "childrens-health-services", "South Northshire"),
+                                         ("north-ccg", "childrens-health-services", "South Northshire")}
+
+
+def test_lead_commissioner_active_takes_previous_service() -> None:
+    res, _ = run("Termination of pregnancy is provided by Westvale Community NHS Trust. South Northshire CCG is the "
+                 "lead commissioner.")
+    (a,) = [a for a in res.arrangements if a.relation == "commissions"]
+    assert (a.organisation, a.service, a.role) == ("south-ccg", "termination-of-pregnancy", "lead")
+
+
+def test_commissioned_to_provide_and_carried_out_by() -> None:
+    res, _ = run(["Westvale Community NHS Trust has been commissioned to provide the 0-19 service.",
+                  "Initial health assessments are carried out by Eastbrook Hospitals NHS Foundation Trust.",
+                  "The emergency department is provided at Riverside Hospital by EHFT."])
+    assert pairs(res, "provides") == {("wct", "health-visiting"), ("ehft", "lac-health"),
+                                      ("ehft", "emergency-department")}
+    assert pairs(res, "commissions") == set()
+
+
+def test_unknown_subject_of_provides_is_registered_only_when_a_fact_is_kept() -> None:
+    res, index = run(["NCC commissions child substance misuse services, and CRX (Tier 3) provides them.",
+                      "KITE provides support to foster carers.",
+                      "The Larch Mother and Baby Unit provides specialist perinatal psychiatry."])
+    assert pairs(res, "provides") == {("crx", "substance-misuse-children")}
+    assert [n for n, _ in index.ensured] == ["CRX"]
