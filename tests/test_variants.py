@@ -17,6 +17,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 DATA = Path(__file__).parent / "data"
 REPORTS = sorted(p for p in (DATA / "corpus").iterdir() if p.suffix in (".md", ".txt"))
@@ -288,3 +290,42 @@ def test_layouts_compose_with_renaming() -> None:
     pdf, pg = V.md_to_pdf_text(rt, rg)
     assert f"Safeguarding in {rg['area']}" in pdf and gold["area"] not in pdf
     _check_layout(_pdf_paragraphs(pdf), rg)
+
+
+# ------------------------------------------------------------------------------------ properties
+
+_PLACE = st.builds(lambda a, b: (a + b).capitalize(),
+                   st.sampled_from(["brad", "cul", "dern", "fol", "gart", "hask", "lum", "mor", "quen", "tav"]),
+                   st.sampled_from(["ridge", "ington", "sey", "wick", "borne", "thwaite", "minster", "hope"]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=_PLACE, b=_PLACE, seed=st.integers(0, 10_000), amp=st.booleans(), hyphen=st.booleans())
+def test_rename_property_synthetic_reports(a: str, b: str, seed: int, amp: bool, hyphen: bool) -> None:
+    """Invented reports: every place-derived name, and its acronym, is gone and renamed consistently."""
+    assume(a != b and a[0] != "L")  # "L...shire Safeguarding Children Board (LSCB)" would really be a's acronym
+    joint = f"{a} {'&' if amp else 'and'} {b}"
+    trust = f"{joint} NHS Foundation Trust"
+    acr = f"{a[0]}{b[0]}FT"
+    b_on = f"{b}-on-Sea" if hyphen else f"{b} on Sea"
+    text = (f"Review of health services for Children Looked After and Safeguarding in {a}\n"
+            f"{a} CCG commissions health visiting. Services are provided by {trust} ({acr}).\n"
+            f"{acr} also runs clinics in {b_on}. The {a} Safeguarding Children Board (LSCB) met in "
+            f"{b}. {a} CCG and {acr} should:\n1.1 Work with {b} Council.\n")
+    gold = {"area": a, "organisations": [
+        {"key": "ccg", "name": f"{a} CCG", "type": "ccg", "aliases": []},
+        {"key": "ft", "name": trust, "type": "foundation_trust", "aliases": [acr]},
+        {"key": "council", "name": f"{b} Council", "type": "local_authority", "aliases": []}],
+        "commissioning": [{"commissioner": "ccg", "service": "health-visiting", "scope": b_on}],
+        "recommendations": [{"number": "1.1", "responsible": ["ccg", "ft"], "text": f"Work with {b} Council."}]}
+    new_text, new_gold = V.rename(text, gold, seed)
+    for old in (a, b, acr):
+        assert not re.search(r"(?<![A-Za-z])" + re.escape(old) + r"(?![A-Za-z])", new_text), (old, new_text)
+    new_acr = new_gold["organisations"][1]["aliases"][0]
+    assert new_acr.endswith("FT") and new_acr != acr and new_text.count(new_acr) == 3
+    assert f"{new_gold['organisations'][1]['name']} ({new_acr})" in new_text
+    assert new_gold["area"] in new_text and "(LSCB)" in new_text
+    assert new_gold["recommendations"][0]["text"] in new_text
+    assert new_gold["commissioning"][0]["scope"] in new_text
+    assert bool(re.search(r"[a-z]-on-[A-Z]", new_text)) == hyphen
+    assert new_text == V.rename(text, gold, seed)[0]
