@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +95,11 @@ class BuildResult:
     def summary(self) -> str:
         c = self.counts()
         failed = sum(1 for r in self.reports if r.error is not None)
+        if not self.reports and self.unchanged:
+            tail = f"; {self.store_summary}" if self.store_summary else ""
+            out = f"; graph: {self.output}" if self.output is not None else ""
+            return (f"nothing to extract: {len(self.unchanged)} report{'s' if len(self.unchanged) != 1 else ''} "
+                    f"unchanged since the last build{tail}{out}; {self.seconds:.1f} s")
         head = f"{c['reports']} report{'s' if c['reports'] != 1 else ''} built"
         if self.unchanged:
             head += f", {len(self.unchanged)} unchanged (skipped)"
@@ -340,24 +346,34 @@ def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool,
                     break
         else:
             _warm()  # import in the parent first: forked workers share it
-            with ProcessPoolExecutor(max_workers=workers, initializer=_warm) as pool:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+            try:
                 pending: dict[Future[ReportOutcome], int] = {}
                 queue = list(enumerate(todo))[::-1]
                 stop = False
+                tries: Counter[int] = Counter()
                 while queue or pending:
-                    while queue and len(pending) < workers * 2 and not stop:
+                    if getattr(pool, "_broken", False) and not pending:  # a worker died: carry on in a new pool
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+                    while queue and len(pending) < workers * 2 and not stop and not getattr(pool, "_broken", False):
                         i, (p, src) = queue.pop()
                         pending[pool.submit(extract_one, str(p), src, max_bytes)] = i
                     if not pending:
-                        break
+                        continue
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
                         i = pending.pop(fut)
                         try:
                             r = fut.result()
-                        except Exception as exc:  # a worker died (killed, out of memory)
+                        except BrokenProcessPool:  # a worker died (crashed, killed, out of memory)
+                            tries[i] += 1
+                            if tries[i] < 2:  # it may have been another report: try once more
+                                queue.append((i, todo[i]))
+                                continue
                             src = todo[i][1]
-                            r = ReportOutcome(source=src, error=f"{src}: worker process failed ({type(exc).__name__})")
+                            r = ReportOutcome(source=src, error=f"{src}: the process reading it crashed or ran "
+                                                               "out of memory")
                         results[i] = r
                         if bar:
                             bar.step(r.source)
@@ -366,6 +382,12 @@ def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool,
                         if fail_fast and r.error:
                             stop = True
                             queue.clear()
+            except BaseException:  # Ctrl-C, or a failure here: stop the workers now, keep nothing
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
     finally:
         if bar:
             bar.close()
@@ -445,8 +467,10 @@ def write_output(reports: list[ReportOutcome], output: Path, extra: list[tuple[s
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            kwargs = {"prefixes": vocab.PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-            ox.serialize(items, fh, format=fmt, **kwargs)
+            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+                ox.serialize(items, fh, format=fmt, prefixes=vocab.PREFIXES)
+            else:
+                ox.serialize(items, fh, format=fmt)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

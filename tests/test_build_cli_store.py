@@ -179,3 +179,26 @@ def test_killed_build_leaves_previous_store_readable(reports: Path, tmp_path: Pa
         held = {e["key"] for e in index.to_json()["reports"]}
         assert {e["key"] for e in before["reports"]} <= held
         del st
+
+
+@pytest.mark.slow
+def test_ctrl_c_is_one_line_and_keeps_the_store(reports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run_build([reports], store_dir=store, jobs=1).ok
+    before = read_index(store).to_json()
+    more = tmp_path / "more"
+    more.mkdir()
+    for i in range(30):
+        (more / f"extra-{i:02d}.txt").write_text(synth.generated_report(200 + i, f"More{i:02d}"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-c", "from clasgraph.cli import main; main()", "build", str(reports),
+                             str(more), "--store", str(store), "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
+    _out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the interrupt")
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == ["Error: interrupted: the output file and the store were left as they were"]
+    assert read_index(store).to_json() == before
