@@ -74,6 +74,8 @@ def build(reports: tuple[Path, ...], output: Path | None, store_dir: Path | None
         raise _fail_from(exc) from None
     except OSError as exc:
         raise UserError(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        raise UserError("interrupted: the output file and the store were left as they were", 130) from None
     if not quiet:
         click.echo(result.summary())
         for line in result.warnings:
