@@ -61,3 +61,26 @@ def test_unreachable_endpoint_and_bad_graph(tmp_path):
         push_graphs(tmp_path / "missing.trig", "http://127.0.0.1:9/store")
     with pytest.raises(ServeError, match="not a clasgraph store"):
         Server(tmp_path).start()
+
+
+def test_cli_serve_prints_url_and_stops_on_ctrl_c():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "clasgraph"
+    cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "clasgraph.cli"]
+    p = subprocess.Popen([*cmd, "serve", str(FIXTURE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, start_new_session=True)
+    try:
+        line = p.stdout.readline()
+        assert line.startswith("SPARQL endpoint: http://127.0.0.1:"), line
+        url = line.split()[2]
+        assert len(run_query(url, "who-commissions-what")) == 4
+        os.killpg(p.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _out, err = p.communicate(timeout=20)
+        assert p.returncode == 0 and "Traceback" not in err and "stopped" in err
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
