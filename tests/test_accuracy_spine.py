@@ -262,3 +262,26 @@ def test_variants_really_differ_from_the_original() -> None:
     assert b.gold["area"] != original["area"]
     assert not re.search(r"\b" + re.escape(original["area"]) + r"\b", labels), \
         f"{b.label}: the graph still names {original['area']}"
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=[p.stem for p in REPORTS])
+def test_clasgraph_build_output_scores_the_same(path: Path, tmp_path: Path) -> None:
+    """End to end as issue 2 words it: `clasgraph build REPORT -o OUT.trig`, the file scored by score.py."""
+    from click.testing import CliRunner
+
+    from clasgraph.cli import main
+
+    out = tmp_path / f"{path.stem}.trig"
+    res = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    gold = json.loads((DATA / f"{path.stem}.json").read_text(encoding="utf-8"))
+    result = SCORE.score(SCORE.load_graph(out), gold)
+    in_memory = _build(path, "original").result
+    for part in PARTS:
+        if part == "report":
+            assert result[part]["fields_right"] == 5, f"{path.stem} file: report fields {result[part]['detail']}"
+            continue
+        assert result[part]["f1"] == in_memory[part]["f1"], f"{path.stem} file vs graph: {part}\n  {_lists(result[part])}"
+    assert not result["organisations"]["duplicates"], result["organisations"]["duplicates"]
+    assert result["recommendations"]["text_accuracy"] == in_memory["recommendations"]["text_accuracy"]
+    assert result["organisations"]["type_accuracy"] == in_memory["organisations"]["type_accuracy"]
