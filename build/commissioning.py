@@ -184,6 +184,10 @@ ORG_HEAD_RE = re.compile(
 )
 
 
+QUALIFIED_RE = re.compile(r"\b(?:community|acute|specialist|specialised|mental|universal|targeted|hospital|"
+                          r"primary|secondary|tertiary|dental|therapy)\s+$", re.I)
+
+
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -225,7 +229,12 @@ class SentenceView:
                 oms.append(OM(cm.start(), cm.end(), keys, cm.group(0), collective=True))
         oms.sort(key=lambda o: o.start)
         self.oms = oms
-        self.services = [s for s in find_services(text) if not any(o.start <= s.start and s.end <= o.end for o in oms)]
+        self.services = [
+            s for s in find_services(text)
+            if not any(o.start <= s.start and s.end <= o.end for o in oms)
+            # "community/acute/specialist health services for children" is not the general commissioning
+            and not (s.key == "childrens-health-services" and QUALIFIED_RE.search(text[max(0, s.start - 30) : s.start]))
+        ]
         self.places = self._places(area)
 
     def _places(self, area: str | None) -> list[Place]:
@@ -456,7 +465,7 @@ ACTING_LEAD_RE = re.compile(
     r"\b(?:acting|acts|act|is|are|has been|was)\s+(?:as\s+)?(?:the\s+)?lead\s+commissioners?\b", re.I
 )
 RESPONSIBLE_FOR_RE = re.compile(
-    r"\b(?:(?:is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?responsible\s+for|carr(?:y|ies)\s+out|undertakes?|leads?|"
+    r"\b(?:(?:is|are|remains?|has\s+been|have\s+been)\s+(?:now\s+|currently\s+|also\s+)?responsible\s+for|carr(?:y|ies)\s+out|undertakes?|leads?|"
     r"(?:is|are)\s+(?:now\s+|currently\s+|also\s+)?(?:leading|undertaking))\s+(?:the\s+)?commissioning"
     r"(?:\s+and\s+(?:planning|contracting|procurement))?(?:\s+(?:of|for))?\b",
     re.I,
@@ -615,6 +624,30 @@ class _Extractor:
         facts = self._facts(sv, source, state)
         for f in facts:
             self._emit(f, sv, source)
+        self._previous_commissioner(sv, facts, source)
+
+    def _previous_commissioner(self, sv: SentenceView, facts: list[Fact], source: str) -> None:
+        """"Since April 2015 X has been responsible for commissioning S, which was previously
+        commissioned by Y" states a transfer from Y to X."""
+        m = re.search(r"\b(?:previously|formerly|until then|before that)\s+(?:been\s+)?(?:commissioned\s+by|"
+                      r"the\s+responsibility\s+of|held\s+by|with)\s+(?:the\s+)?", sv.text, re.I)
+        if not m:
+            return
+        om = next((o for o in sv.oms if m.end() <= o.start <= m.end() + 1 and len(o.keys) == 1), None)
+        current = [f for f in facts if f.relation == "commissions" and len(f.orgs) == 1 and len(f.orgs[0].keys) == 1]
+        if om is None or not current:
+            return
+        date = _date(sv.text)
+        for f in current:
+            to_key = f.orgs[0].keys[0]
+            if to_key.startswith(NEW) or to_key == om.keys[0]:
+                continue
+            for key in f.services:
+                t = (key, om.keys[0], to_key)
+                if t not in self._transfers:
+                    self._transfers.add(t)
+                    self.result.transfers.append(Transfer(service=key, from_org=om.keys[0], to_org=to_key, source=source,
+                                                          evidence=_fold(sv.text), date=date, scope=f.scope))
 
     def _facts(self, sv: SentenceView, source: str, state: _State) -> list[Fact]:
         text = sv.text
@@ -625,6 +658,7 @@ class _Extractor:
         prev_scope: str | None = None
         prev_relation: str | None = None
         lead_place = self._leading_place(sv)
+        unresolved = False  # the last passive statement named a body the index does not know
         for cue in cues:
             kind, relation, role, cstart, cend, extra = cue
             if cstart < prev_end:
@@ -654,6 +688,11 @@ class _Extractor:
                 else:
                     olist = parse_org_list(sv, cend, source, allow_new=(relation == "provides"), hint=hint)
                 if not olist.members:
+                    # "X are commissioned by <a body the index does not know> and provided by B": B
+                    # still provides X
+                    found = self._subject_services(sv, subj_a, subj_b, full_passive=self._is_full_passive(subject, text[cstart:cend]))
+                    if found:
+                        prev_services, prev_end, unresolved = found, cend, True
                     continue
                 seg_end = olist.end
                 # trailing "(Tier 3)", "for <services>", "for/in <place>"
@@ -672,7 +711,8 @@ class _Extractor:
                     tail_end = obj_end
                 inherited = False
                 if not services and not tail_services:
-                    if self._anaphoric(subject) or role in ("collaboration", "input", "lead"):
+                    if self._anaphoric(subject) or role in ("collaboration", "input", "lead") or (
+                            unresolved and re.fullmatch(r"[^,;]{0,60}?\s+and\s+(?:(?:are|is)\s+)?(?:also\s+)?", subject)):
                         services = prev_services or state.last_services
                         inherited = True
                 services = _unique(services + tail_services)
@@ -690,6 +730,12 @@ class _Extractor:
                                 org.type = "Partnership"
                 facts.append(Fact(relation, olist.members, services, scope, (subj_a, tail_end), role=role,
                                   in_review=self._review_flags(sv, olist), hints=olist.hints))
+                frm = re.match(r"\s*,?\s*from\s+", text[tail_end:]) if relation == "commissions" else None
+                if frm:  # "X are commissioned by A from B"
+                    ol3 = parse_org_list(sv, tail_end + frm.end(), source, allow_new=True)
+                    if ol3.members:
+                        facts.append(Fact("provides", ol3.members, services, scope, (subj_a, ol3.end), hints=ol3.hints))
+                        tail_end = ol3.end
                 if commissioned_providers:
                     facts.append(Fact("provides", commissioned_providers, services, scope, (subj_a, tail_end)))
                 prev_end = tail_end

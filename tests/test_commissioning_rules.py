@@ -471,3 +471,27 @@ def test_unknown_subject_of_provides_is_registered_only_when_a_fact_is_kept() ->
                       "The Larch Mother and Baby Unit provides specialist perinatal psychiatry."])
     assert pairs(res, "provides") == {("crx", "substance-misuse-children")}
     assert [n for n, _ in index.ensured] == ["CRX"]
+
+
+def test_commissioned_by_from_and_unknown_commissioner() -> None:
+    res, index = run(["Contraception and sexual health services are commissioned by NCC from Brightwater Health Ltd.",
+                      "Adult substance misuse services are commissioned by the board and provided by Lantern Recovery "
+                      "Services."])
+    assert pairs(res, "commissions") == {("ncc", "sexual-health")}
+    assert pairs(res, "provides") == {("brightwater-health-ltd", "sexual-health"),
+                                      ("lantern-recovery-services", "substance-misuse-adults")}
+    assert [n for n, _ in index.ensured] == ["Brightwater Health Ltd", "Lantern Recovery Services"]
+
+
+def test_community_health_services_for_children_are_not_general_commissioning() -> None:
+    res, _ = run("Community health services for children, including health visiting and school nursing, are "
+                 "commissioned by NCC.")
+    assert pairs(res, "commissions") == {("ncc", "health-visiting"), ("ncc", "school-nursing")}
+
+
+def test_previously_commissioned_by_is_a_transfer() -> None:
+    res, _ = run("Since October 2015 Riverton City Council has been responsible for commissioning health visiting, "
+                 "which was previously commissioned by NHS England.")
+    assert pairs(res, "commissions") == {("rcc", "health-visiting")}
+    assert {(t.service, t.from_org, t.to_org, t.date) for t in res.transfers} == {
+        ("health-visiting", "nhse", "rcc", "2015-10")}
