@@ -91,6 +91,23 @@ def test_unresolved_transfers_reports(g):
                                   ("Southvale", "southvale-2016", "2016-03-15", 1)]
 
 
+def test_counts_right_when_reports_share_one_graph(tmp_path):
+    """A Turtle file has no named graphs: both reports in one graph must still be counted apart."""
+    import rdflib
+
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(FIXTURE, format="trig")
+    merged = rdflib.Graph()
+    for t in ds.triples((None, None, None)):
+        merged.add(t)
+    ttl = tmp_path / "merged.ttl"
+    merged.serialize(ttl, format="turtle")
+    one = open_graph(ttl)
+    assert rows(one, "bodies-by-load") == rows(open_graph(FIXTURE), "bodies-by-load")
+    assert rows(one, "reports") == rows(open_graph(FIXTURE), "reports")
+    assert rows(one, "who-commissions-what") == rows(open_graph(FIXTURE), "who-commissions-what")
+
+
 def test_every_rq_file_is_offered_and_parses(g):
     names = Q.query_names()
     listed = {q.name for q in Q.list_queries()}
