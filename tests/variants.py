@@ -696,6 +696,7 @@ def pdf_text_to_md(text: str, gold: dict[str, Any], seed: int = 0) -> tuple[str,
     rng = random.Random(f"md:{seed}")
     out: list[str] = []
     in_recs = False
+    item = "- "
     for b in _pdf_paragraphs(text):
         if b.kind == "heading":
             level = "###" if re.match(r"\d", b.text) else "##"
@@ -707,11 +708,12 @@ def pdf_text_to_md(text: str, gold: dict[str, Any], seed: int = 0) -> tuple[str,
             continue
         t = b.text
         if in_recs and _NUM_RE.match(t):
-            out += [("  - " if rng.random() < 0.5 else "- ") + t, ""]
+            out += [item + t, ""]
             continue
         if in_recs and _GROUP_RE.match(t):
             g = _GROUP_RE.match(t)
             assert g is not None
+            item = "  - " if rng.random() < 0.5 else "- "  # a converter indents a group's items alike
             head = t[len(g.group(1)) + 1:].strip()
             out += [f"{g.group(1)}. **{head}**" if rng.random() < 0.5 else f"**{t}**", ""]
             continue
