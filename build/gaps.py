@@ -567,17 +567,17 @@ def _fallback_pattern(pattern: str) -> re.Pattern[str]:
 _FALLBACK_RE = [(k, _fallback_pattern(p)) for k, p in _FALLBACK_SERVICES]
 
 
+_FALLBACK_ALL = re.compile("|".join(f"(?P<s{i}>{rx.pattern})" for i, (_, rx) in enumerate(_FALLBACK_RE)))
+
+
 def fallback_find_services(text: str) -> list[tuple[str, int]]:
-    """A small service matcher, used only where build/services.py cannot be imported."""
+    """A small service matcher (one pass of one pattern), for where the full lexicon is too slow or
+    absent: (service key, offset) in text order; at one place the earlier service of the list wins."""
     found: list[tuple[str, int]] = []
-    taken: list[tuple[int, int]] = []
-    for key, rx in _FALLBACK_RE:
-        for m in rx.finditer(text):
-            if _overlaps(m.span(), taken):
-                continue
-            taken.append(m.span())
-            found.append((key, m.start()))
-    return sorted(found, key=lambda kv: kv[1])
+    for m in _FALLBACK_ALL.finditer(text):
+        group = m.lastgroup or ""
+        found.append((_FALLBACK_RE[int(group[1:])][0], m.start()))
+    return found
 
 
 # Multi-agency bodies whose health presence is a service: a gap "in the MASH" is about its health presence.

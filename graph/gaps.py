@@ -212,11 +212,11 @@ def _labels(store: Any) -> dict[str, str]:
 # --------------------------------------------------------------------------- stated gaps
 
 
-def stated_gaps(graph: Any) -> list[GapItem]:
+def stated_gaps(graph: Any, labels: dict[str, str] | None = None) -> list[GapItem]:
     """The stated gaps of a graph with their services, bodies, recommendations and themes."""
     store = as_store(graph)
     areas = _areas(store)
-    labels = _labels(store)
+    labels = labels if labels is not None else _labels(store)
     items: dict[str, GapItem] = {}
     for row in select(store, """
         SELECT ?g ?kind ?quote ?expl ?src ?num ?title WHERE {
@@ -323,10 +323,10 @@ def _report_of_area(store: Any) -> dict[str, str]:
     return {r["a"]: _report_key(r["r"]) for r in select(store, "SELECT ?r ?a WHERE { ?r a clas:Report ; clas:area ?a }")}
 
 
-def check_commissioner_provider(graph: Any) -> list[GapItem]:
+def check_commissioner_provider(graph: Any, labels: dict[str, str] | None = None) -> list[GapItem]:
     """A service with a provider but no stated commissioner, or a commissioner but no provider."""
     store = as_store(graph)
-    labels = _labels(store)
+    labels = labels if labels is not None else _labels(store)
     area_names = _area_labels(store)
     report_of = _report_of_area(store)
     skip = _out_of_review(store)
@@ -384,10 +384,10 @@ def check_core_services(graph: Any) -> list[GapItem]:
     return out
 
 
-def check_split_and_transfers(graph: Any) -> list[GapItem]:
+def check_split_and_transfers(graph: Any, labels: dict[str, str] | None = None) -> list[GapItem]:
     """Commissioning of one service split across several bodies, or transferred from one to another."""
     store = as_store(graph)
-    labels = _labels(store)
+    labels = labels if labels is not None else _labels(store)
     area_names = _area_labels(store)
     report_of = _report_of_area(store)
     out: list[GapItem] = []
@@ -449,10 +449,10 @@ def check_citations(graph: Any) -> list[GapItem]:
     return out
 
 
-def check_responsible_without_role(graph: Any) -> list[GapItem]:
+def check_responsible_without_role(graph: Any, labels: dict[str, str] | None = None) -> list[GapItem]:
     """A body that must act on recommendations but has no stated role in commissioning or providing."""
     store = as_store(graph)
-    labels = _labels(store)
+    labels = labels if labels is not None else _labels(store)
     areas = _areas(store)
     recs: dict[tuple[str, str], list[str]] = {}
     for row in select(store, """SELECT ?o ?rec ?n WHERE { ?o clas:isResponsibleFor ?rec . ?rec clas:number ?n .
@@ -475,18 +475,20 @@ def check_responsible_without_role(graph: Any) -> list[GapItem]:
     return out
 
 
-def structural_gaps(graph: Any) -> list[GapItem]:
+def structural_gaps(graph: Any, labels: dict[str, str] | None = None) -> list[GapItem]:
     """Every structural check over the graph."""
     store = as_store(graph)
+    labels = labels if labels is not None else _labels(store)
     out: list[GapItem] = []
     seen: set[tuple[str, str, str]] = set()
-    for check in (check_commissioner_provider, check_core_services, check_split_and_transfers, check_citations,
-                  check_responsible_without_role):
-        for item in check(store):
-            key = (item.kind, item.report, item.explanation)  # the same fact stated twice is one gap
-            if key not in seen:
-                seen.add(key)
-                out.append(item)
+    found = [*check_commissioner_provider(store, labels), *check_core_services(store),
+             *check_split_and_transfers(store, labels), *check_citations(store),
+             *check_responsible_without_role(store, labels)]
+    for item in found:
+        key = (item.kind, item.report, item.explanation)  # the same fact stated twice is one gap
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
     return out
 
 
@@ -510,8 +512,8 @@ class _Context:
     recurrence: dict[tuple[str, str], str]  # (report, rec number) -> recurring-recommendation IRI
 
 
-def _context(store: Any) -> _Context:
-    labels = _labels(store)
+def _context(store: Any, labels: dict[str, str] | None = None) -> _Context:
+    labels = labels if labels is not None else _labels(store)
     findings: dict[tuple[str, str], _Finding] = {}
     for row in select(store, """SELECT ?f ?n ?t WHERE { ?f a clas:Finding ; clas:number ?n . OPTIONAL { ?f clas:text ?t } }"""):
         key = (_report_key(row["f"]), row["n"])
@@ -601,8 +603,9 @@ def rank_gaps(graph: Any, items: list[GapItem] | None = None, *, structural: boo
     counts once) + 0.5 per body concerned or answering.
     """
     store = as_store(graph)
-    stated = [i for i in (items if items is not None else stated_gaps(store)) if not i.structural]
-    ctx = _context(store)
+    labels = _labels(store)
+    stated = [i for i in (items if items is not None else stated_gaps(store, labels)) if not i.structural]
+    ctx = _context(store, labels)
 
     # the answering recommendations of each gap: its finding's, or those closing its run of paragraphs
     answers: list[list[str]] = []
@@ -660,7 +663,7 @@ def rank_gaps(graph: Any, items: list[GapItem] | None = None, *, structural: boo
                                 orgs, answering, themes, [(m.source, m.quote) for m in members], "; ".join(cues),
                                 quote_cues=[_cue_words(m) for m in members]))
     if structural:
-        for item in structural_gaps(store):
+        for item in structural_gaps(store, labels):
             weight = 0.5 * len(item.facts) + 0.5 * len(item.organisations) + 0.25 * len(item.recommendations)
             ranked.append(RankedGap(weight, item.kind, True, item.area, item.report, [item.source] if item.source else [],
                                     [], item.recommendations, item.services, item.organisations, [], [], [],
