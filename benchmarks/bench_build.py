@@ -1,0 +1,100 @@
+"""Benchmark `clasgraph build` on a synthetic corpus: reports/second, peak memory, store size, and the
+time of a rebuild when nothing changed.
+
+    .venv/bin/python benchmarks/bench_build.py --count 1000 --jobs 2               # text reports
+    .venv/bin/python benchmarks/bench_build.py --count 100 --jobs 2 --format pdf   # PDFs
+
+The corpus (benchmarks/synth_reports.py: the bundled reports' paragraphs recombined, every place renamed)
+is made once under --workdir and reused. Each build runs in a fresh process (as the CLI would), so its
+peak memory is its own: the parent's peak RSS and the largest worker's (getrusage of the process and of its
+children). The first build writes a new store (and, with --output, a TriG file); the second build finds
+every report unchanged by content hash and extracts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from clasgraph.graph.buildrun import run_build
+args = json.loads(sys.argv[1])
+t0 = time.perf_counter()
+r = run_build([Path(args["corpus"])], store_dir=Path(args["store"]),
+              output=Path(args["output"]) if args["output"] else None, jobs=args["jobs"])
+wall = time.perf_counter() - t0
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall": wall, "built": len([x for x in r.reports if x.error is None]),
+                  "failed": len(r.errors), "unchanged": len(r.unchanged), "parent_mb": self_kb / 1024,
+                  "worker_mb": child_kb / 1024, "errors": r.errors[:5],
+                  "extract_s": sum(x.seconds for x in r.reports)}))
+"""
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def run_child(corpus: Path, store: Path, output: Path | None, jobs: int) -> dict:
+    arg = json.dumps({"corpus": str(corpus), "store": str(store), "output": str(output) if output else "",
+                      "jobs": jobs})
+    proc = subprocess.run([sys.executable, "-c", CHILD, arg], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--format", default="txt", choices=("txt", "pdf", "html", "docx"))
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/clasgraph-bench"))
+    ap.add_argument("--output", action="store_true", help="also write a TriG file in the first build")
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(HERE))
+    import synth_reports
+
+    corpus = args.workdir / f"corpus-{args.format}-{args.count}"
+    if not corpus.is_dir() or len(list(corpus.iterdir())) != args.count:
+        shutil.rmtree(corpus, ignore_errors=True)
+        t0 = time.perf_counter()
+        synth_reports.make_corpus(corpus, args.count, args.format, progress=True)
+        print(f"made {args.count} {args.format} reports in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    size_mb = du(corpus) / 1048576
+    store = args.workdir / f"store-{args.format}-{args.count}"
+    shutil.rmtree(store, ignore_errors=True)
+    output = args.workdir / f"out-{args.format}-{args.count}.trig" if args.output else None
+
+    first = run_child(corpus, store, output, args.jobs)
+    second = run_child(corpus, store, None, args.jobs)
+    rate = first["built"] / first["wall"] if first["wall"] else 0.0
+    per_report = first["extract_s"] / max(1, first["built"])
+    print(f"corpus: {args.count} {args.format} reports, {size_mb:.1f} MB; {args.jobs} worker processes "
+          f"on {os.cpu_count()} CPUs")
+    print(f"first build: {first['built']} built, {first['failed']} failed in {first['wall']:.1f} s "
+          f"= {rate:.2f} reports/s (extraction {per_report:.2f} s per report in a worker)")
+    print(f"peak memory: parent {first['parent_mb']:.0f} MB, largest worker {first['worker_mb']:.0f} MB "
+          f"(at most {first['parent_mb'] + args.jobs * first['worker_mb']:.0f} MB together)")
+    print(f"store: {du(store) / 1048576:.1f} MB on disk" + (f"; TriG {output.stat().st_size / 1048576:.1f} MB"
+                                                           if output and output.exists() else ""))
+    print(f"no-change rebuild: {second['unchanged']} unchanged, {second['built']} extracted in {second['wall']:.2f} s "
+          f"(peak {second['parent_mb']:.0f} MB)")
+    if first["errors"]:
+        print("first errors:", *first["errors"], sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()
