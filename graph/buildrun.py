@@ -100,6 +100,8 @@ class BuildResult:
             out = f"; graph: {self.output}" if self.output is not None else ""
             return (f"nothing to extract: {len(self.unchanged)} report{'s' if len(self.unchanged) != 1 else ''} "
                     f"unchanged since the last build{tail}{out}; {self.seconds:.1f} s")
+        if not c["reports"] and not self.unchanged:
+            return f"no report built ({failed} failed, {len(self.errors) - failed} other problems); {self.seconds:.1f} s"
         head = f"{c['reports']} report{'s' if c['reports'] != 1 else ''} built"
         if self.unchanged:
             head += f", {len(self.unchanged)} unchanged (skipped)"
@@ -130,8 +132,11 @@ def extract_one(path: str, source: str, max_bytes: int) -> ReportOutcome:
         if size > max_bytes:
             raise ReportError(source, f"file is {size / 1048576:.0f} MB; reports over {max_bytes // 1048576} MB "
                                       "are refused (is it really a report? raise the limit with --max-size)")
+        from ..build import read
         from ..build.pipeline import extract_file
         from .assemble import extraction_to_graph
+
+        read.MAX_BYTES = max_bytes  # read_file's own size check follows --max-size (it has no parameter)
 
         ex = extract_file(Path(path))
         key, g = extraction_to_graph(ex)
