@@ -362,7 +362,7 @@ def _object_window(text: str, hit: CueHit) -> str:
     return before[-60:] + " " + cue + " " + after
 
 
-_ANAPHOR = re.compile(r"^(?:this|that|these|it|which)\b", re.I)
+_ANAPHOR = re.compile(r"^(?:this|that|these|those|which|such)\b(?! (?:is|was) (?:why|how|when|where)\b)", re.I)
 
 
 def judge_clause(clause: Clause, sentence: str, before: str = "") -> ClauseVerdict:
