@@ -6,24 +6,30 @@ missing, not commissioned, commissioned only in part, not fit for purpose, or no
 
 The rules follow the language of shortfall, clause by clause:
 
-* **cues** — the words that carry a shortfall: negated existence ("there is no ...", "not in place"),
-  deficiency ("lack of", "absence of", "underdeveloped", "not robust", "insufficient"), restriction
-  ("commissioned ... only", "only 50%"), habitual negation ("not routinely", "not always"),
-  persistence ("remains interim"), difficulty ("problematic", "hampered"). Strong cues make a gap on
-  their own; a bare negation ("does not", "have not") needs an *arrangement* in its scope (a
-  pathway, process, policy, training, oversight ...) or a habitual adverb ("routinely").
-* **what cancels a cue** — a negated negative ("no waiting list", "no longer", "not only"), future or
-  work in progress ("will", "being developed", "plans to"), the reviewers' own limits ("we were unable
-  to review ... due to"), scope notes ("not included in this review"), a single case ("in one case",
-  "Child T"), and hedged improvement remarks ("could be strengthened", "scope to develop") unless a
-  strong cue sits in the same clause.
-* **contrast** — sentences are cut into clauses at "however", "but", "although", "whilst" and ";".
-  A shortfall in a concessive clause ("Although some had not ..., ... this is positive") does not
-  count when the main clause is praise.
+* **cues** (``CUE_RULES``) carry a shortfall, each with a force — *absence* (negated existence
+  "there is no ...", "not in place", "lack of", "not commissioned", restriction "commissioned ...
+  only", "only 50%"), *deficit* ("underdeveloped", "not robust", "insufficient", "not routinely",
+  "remains interim", "vacant") or *doubt* ("problematic", "it was not clear ...", "unable to") — and
+  a frame saying where the thing that falls short is written: after the cue ("lack of <oversight>"),
+  before it ("<governance> ... is weak") or either side of a negated verb. A bare negation is the
+  weakest cue: it needs an arrangement right after it, or a habit adverb ("routinely").
+* the thing that falls short must be an **arrangement** (a pathway, process, policy, tool, record
+  system, training, supervision, capacity, oversight, group, post ...) named where the frame points.
+* **what cancels a cue**: a negated negative ("no waiting list", "no longer", "not only", "not
+  afraid"); future or work in progress ("will", "being developed", "plans to"); the reviewers' own
+  limits ("we were unable to review ... due to") and scope notes ("not included in this review"); a
+  single case ("in one case", "Child T"); individual practice slips ("some midwives were not
+  compliant") unless an arrangement is absent; hypothetical frames ("only if ... unable to attend",
+  "to mitigate the risk of any lack of ..."); hedged improvement remarks ("could be strengthened",
+  "scope to develop") unless something is stated to be absent or underdeveloped.
+* **contrast**: sentences are cut into clauses at "however", "but", "although", "whilst" and ";". A
+  fronted concession before praise ("Although some had not ..., ... this is positive") does not
+  count; a shortfall after praise ("good access ... although there are no clinics") does.
 
-Each gap gets a kind (``GAP_KINDS``) from the arrangement words in its clause, the services and bodies
-it concerns, the quote (its sentence), the finding it came from, the recommendations that finding
-cites, and ``cue``: the words that made it a gap.
+Each gap gets a kind (``GAP_KINDS``) from the arrangement words where its cue points (most specific
+first), the services it concerns (the one named nearest the cue first) and the bodies the sentence
+names, the quote (its sentence), the finding it came from, the recommendations that finding cites,
+its themes, and ``cue``: the words that made it a gap.
 """
 
 from __future__ import annotations
@@ -309,10 +315,6 @@ def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     return any(a[0] < y and x < a[1] for x, y in spans)
 
 
-def _inside(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
-    return _overlaps(span, spans)
-
-
 def shortfall_cues(clause: str) -> list[CueHit]:
     """Shortfall cues in one clause, in text order. Negated negatives ("no waiting list") and cues in
     a hypothetical frame ("if a midwife is unable to attend", "the risk of any lack of ...") are left out."""
@@ -517,14 +519,6 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
         if found:
             return found
     return "pathway"
-
-
-def classify_kind(clause: str, sentence: str = "") -> str:
-    """The kind of a gap stated by a clause (its first cue decides)."""
-    hits = shortfall_cues(clause)
-    if hits:
-        return classify_hit(clause, hits[0], sentence)
-    return _kind_in(clause) or _kind_in(sentence) or "pathway"
 
 
 # --------------------------------------------------------------------------- services

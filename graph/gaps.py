@@ -555,10 +555,6 @@ def _next_citing(ctx: _Context, report: str, number: str, services: list[str]) -
     return None
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 _STOP = frozenset(
     "the and that this there with from which were was are is not have has been being for into their them they "
     "than what when where while will would could should also only all any some such other more most".split()
