@@ -122,12 +122,14 @@ class OxigraphSource:
         import pyoxigraph as ox
 
         seen: set[tuple[str, Term]] = set()
-        term = self._term
+        add = seen.add
+        NN, LT, BN = ox.NamedNode, ox.Literal, ox.BlankNode
         for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-            s = q.subject
-            key = (str(s.value) if isinstance(s, ox.NamedNode) else str(term(s)), term(q.object))
-            if key not in seen:
-                seen.add(key)
+            s, o = q.subject, q.object
+            sv = s.value if type(s) is NN else "_:" + s.value if type(s) is BN else str(s)
+            t = type(o)
+            add((sv, o.value if t is NN else Lit(o.value, o.language) if t is LT else
+                 "_:" + o.value if t is BN else str(o)))
         return seen
 
     @staticmethod
@@ -458,20 +460,39 @@ def _number_from_iri(node: str) -> str | None:
     return m.group(2) if m and re.fullmatch(r"\d+(\.\d+)*", m.group(2)) else None
 
 
-def project(source: Any, *, relations: Mapping[str, str] | None = None, details: bool = True) -> nx.MultiDiGraph:
+def project(source: Any, *, relations: Mapping[str, str] | None = None, kinds: Iterable[str] | None = None,
+            details: bool = True) -> nx.MultiDiGraph:
     """Project the relation edges of ``source`` into a networkx MultiDiGraph (see the module doc).
 
-    ``relations`` maps predicate IRIs to relation names (default ``RELATIONS``). With
-    ``details=False`` the long literals (finding and recommendation text, quotes, the evidence of
-    arrangements) are left out; ``attach_details`` adds them later to the nodes that need them, which
-    is how a view of a large corpus stays fast.
+    ``relations`` maps predicate IRIs to relation names (default ``RELATIONS``); ``kinds`` are the
+    kinds of node kept even without an edge (default: bodies, services, transfers, recommendations
+    and gaps). With ``details=False`` the long literals (finding and recommendation text, quotes, the
+    evidence of arrangements) are left out; ``attach_details`` adds them later to the nodes that need
+    them, which is how a view of a large corpus stays fast.
     """
     src = as_source(source)
     with _gc_paused():
-        G = _project(src, dict(RELATIONS if relations is None else relations))
+        G = _project(src, dict(RELATIONS if relations is None else relations),
+                     set(_ALWAYS if kinds is None else kinds))
     if details:
         attach_details(G, src)
     return G
+
+
+# What each layered view needs from the graph: reading only that keeps a view of 1,000 reports fast.
+VIEW_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "commissioning": (("commissions", "provides", "fromOrganisation", "toOrganisation"), ("Service", "Transfer")),
+    "recommendations": (("isResponsibleFor", "cites", "citesUnresolved", "theme"), ("Recommendation",)),
+    "gaps": (("concerns", "answeredBy", "theme"), ("Gap",)),
+}
+
+
+def project_for_view(source: Any, view: str) -> nx.MultiDiGraph:
+    """The projection a view needs (without details): the relations and kinds it draws, or all."""
+    if view in VIEW_NEEDS:
+        rels, kinds = VIEW_NEEDS[view]
+        return project(source, relations={C + r: r for r in rels}, kinds=(*ORG_KINDS, *kinds), details=False)
+    return project(source, details=False)
 
 
 @contextmanager
@@ -487,15 +508,21 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _project(src: TripleSource, rels: dict[str, str]) -> nx.MultiDiGraph:
+def _project(src: TripleSource, rels: dict[str, str], always: set[str]) -> nx.MultiDiGraph:
     import networkx as nx
 
+    names = set(rels.values())
+    scan = always | set(ORG_KINDS) | {"Service", "Theme", "ServiceConcept", "Area"}
+    if names & {"fromOrganisation", "toOrganisation"}:
+        scan.add("Transfer")
+    if names & {"concerns", "answeredBy"}:
+        scan.add("Gap")
 
     # kinds: one scan per class of interest (findings, sections and the like are never scanned)
     kind: dict[str, str] = {}
     rank: dict[str, int] = {}
     for cls, (r, k) in _CLASS_KIND.items():
-        if k in ("Finding", "Section", "Report"):
+        if k not in scan:
             continue
         for s in src.subjects(RDF_TYPE, cls):
             if s not in rank or r < rank[s]:
@@ -517,29 +544,31 @@ def _project(src: TripleSource, rels: dict[str, str]) -> nx.MultiDiGraph:
                 kind[s] = subj_kind
             if obj_kind and o not in kind:
                 kind[o] = obj_kind
+    # the service of each transfer (looked up per transfer: arrangements share the predicate)
     service_of: dict[str, str] = {}
-    for s, o in src.pairs(C + "service"):
-        if isinstance(o, str):
-            service_of.setdefault(s, o)
-            if kind.get(s) == "Transfer":
-                edges[(s, o, TRANSFER_SERVICE)] = []
-                kind.setdefault(o, "Service")
-    # arrangements stated only in qualified form still give their commissions/provides edge
-    arrangements = {n: k for n, k in kind.items() if k in ("CommissioningArrangement", "ProvisionArrangement")}
-    if arrangements:
-        for a, o in src.pairs(C + "organisation"):
-            akind = arrangements.get(a)
-            svc = service_of.get(a)
-            if akind is None or svc is None or not isinstance(o, str):
+    for t in [n for n, k in kind.items() if k == "Transfer"]:
+        svc = next((v for v in src.values(t, C + "service") if isinstance(v, str)), None)
+        if svc is not None:
+            service_of[t] = svc
+            edges[(t, svc, TRANSFER_SERVICE)] = []
+            kind.setdefault(svc, "Service")
+    # a graph that states arrangements only in qualified form still gives commissions/provides edges
+    wanted = {r for r in ("commissions", "provides") if C + r in rels}
+    if wanted and not any(rel in wanted for _, _, rel in edges):
+        arrangement = {C + "CommissioningArrangement": "commissions", C + "ProvisionArrangement": "provides"}
+        for cls, rel in arrangement.items():
+            if rel not in wanted:
                 continue
-            rel = "commissions" if akind == "CommissioningArrangement" else "provides"
-            if C + rel in rels:
-                edges.setdefault((o, svc, rel), [])
-                kind.setdefault(o, "Organisation")
-                kind.setdefault(svc, "Service")
+            for a in src.subjects(RDF_TYPE, cls):
+                org = next((v for v in src.values(a, C + "organisation") if isinstance(v, str)), None)
+                svc = next((v for v in src.values(a, C + "service") if isinstance(v, str)), None)
+                if org is not None and svc is not None:
+                    edges.setdefault((org, svc, rel), [])
+                    kind.setdefault(org, "Organisation")
+                    kind.setdefault(svc, "Service")
 
     nodes: set[str] = {n for s, o, _ in edges for n in (s, o)}
-    nodes.update(n for n, k in kind.items() if k in _ALWAYS)
+    nodes.update(n for n, k in kind.items() if k in always)
     in_graph = nodes.__contains__
 
     # names
@@ -548,8 +577,7 @@ def _project(src: TripleSource, rels: dict[str, str]) -> nx.MultiDiGraph:
     concepts = {n for n, k in kind.items() if k in ("ServiceConcept", "Theme")}
     pref = _literals(src, PREF_LABEL, concepts.__contains__)
     notation = _literals(src, NOTATION, concepts.__contains__)
-    gap_kind = _literals(src, C + "gapKind", in_graph)
-    dates = _literals(src, DATE, in_graph)
+    gap_kind = _literals(src, C + "gapKind", in_graph) if "Gap" in scan else {}
 
     def concept_label(n: str) -> str | None:
         return _first(pref.get(n, [])) or _first(labels.get(n, [])) or _first(notation.get(n, []))
@@ -633,7 +661,7 @@ def _project(src: TripleSource, rels: dict[str, str]) -> nx.MultiDiGraph:
             label = f"{_GAP_SHORT.get(gk, clip(gk, 14))} gap"
             name = f"{gk.replace('-', ' ').capitalize()} gap" + (f" ({report})" if report else "")
         elif k == "Transfer":
-            date = _first(dates.get(n, []))
+            date = _first(src_literals(src, n, DATE))
             if date:
                 attrs["date"] = date
             label = f"transfer {date}" if date else "transfer"
@@ -1015,8 +1043,9 @@ def find_body(G: nx.MultiDiGraph, name: str) -> str:
 _NO_EXPAND = {"Theme", "ServiceConcept", "Area", "Report", "Section"}
 
 
-def org_view(G: nx.MultiDiGraph, focus: str, depth: int = 2) -> View:
-    """The neighbourhood of one body across all reports, ``depth`` steps out (themes are not crossed)."""
+def org_view(G: nx.MultiDiGraph, focus: str, depth: int = 2, max_nodes: int = DEFAULT_MAX_NODES) -> View:
+    """The neighbourhood of one body across all reports, ``depth`` steps out (themes are not crossed);
+    beyond ``max_nodes``, the nearest and best-connected first."""
     if depth < 1:
         raise ViewError("--depth must be at least 1")
     start = find_body(G, focus)
@@ -1030,12 +1059,27 @@ def org_view(G: nx.MultiDiGraph, focus: str, depth: int = 2) -> View:
             if m not in dist:
                 dist[m] = dist[n] + 1
                 queue.append(m)
+    notes: list[str] = []
+    if len(dist) > max_nodes:  # choose before copying: a hub's neighbourhood can be most of the graph
+        kept = sorted(dist, key=lambda n: (dist[n], -G.degree(n), n))[:max_nodes]
+        notes.append(_left_out_note(G, [n for n in dist if n not in set(kept)], len(dist), max_nodes))
+        dist = {n: dist[n] for n in kept}
     H = G.subgraph(dist).copy()
     name = G.nodes[start]["name"]
     view = View("org", f"{name}: everything within {depth} step{'s' if depth > 1 else ''} across all reports",
-                H, focus=start)
+                H, focus=start, notes=notes)
     view.layers = dist  # rings by distance
     return view
+
+
+def _left_out_note(G: nx.MultiDiGraph, dropped: Iterable[str], total: int, max_nodes: int) -> str:
+    left_kinds: dict[str, int] = defaultdict(int)
+    for n in dropped:
+        kind = str(G.nodes[n]["kind"])
+        left_kinds[KIND_LABELS.get(kind, kind).lower()] += 1
+    parts = ", ".join(f"{v} {k}" for k, v in sorted(left_kinds.items(), key=lambda kv: -kv[1]))
+    return (f"{sum(left_kinds.values())} of {total} nodes left out to keep the page usable ({parts}); "
+            f"the limit is {max_nodes} nodes (--max-nodes).")
 
 
 def query_view(G: nx.MultiDiGraph, source: Any, query: str) -> View:
@@ -1078,15 +1122,7 @@ def limit_view(view: View, max_nodes: int = DEFAULT_MAX_NODES) -> View:
     else:
         kept = sorted(H.nodes, key=lambda n: (-H.degree(n), n))[:max_nodes]
     kept_set = set(kept)
-    left_kinds: dict[str, int] = defaultdict(int)
-    for n, a in H.nodes(data=True):
-        if n not in kept_set:
-            left_kinds[KIND_LABELS.get(a["kind"], a["kind"]).lower()] += 1
-    dropped = sum(left_kinds.values())
-    if dropped:
-        parts = ", ".join(f"{v} {k}" for k, v in sorted(left_kinds.items(), key=lambda kv: -kv[1]))
-        view.notes.append(f"{dropped} of {total} nodes left out to keep the page usable ({parts}); "
-                          f"the limit is {max_nodes} nodes (--max-nodes).")
+    view.notes.append(_left_out_note(H, [n for n in H.nodes if n not in kept_set], total, max_nodes))
     sub = H.subgraph(kept_set).copy()
     view.graph = sub
     if view.layers:
@@ -1108,7 +1144,7 @@ def select_view(G: nx.MultiDiGraph, name: str, *, area: str | None = None, focus
     elif name == "org":
         if not focus:
             raise ViewError("the org view needs --focus NAME (a body's name or acronym)")
-        view = org_view(G, focus, depth)
+        view = org_view(G, focus, depth, max_nodes)
     elif name == "query":
         if not query:
             raise ViewError("the query view needs --query FILE.rq (a SPARQL CONSTRUCT query)")

@@ -189,3 +189,17 @@ def test_query_view_draws_construct_results(G):
 
 def test_literal_type():
     assert Lit("x") == Lit("x", None)
+
+
+def test_arrangements_alone_give_edges():
+    g = rdflib.Graph()
+    C = rdflib.Namespace(V.CLAS)
+    a, org, svc = (rdflib.URIRef(f"http://example.org/{x}") for x in ("a", "o", "s"))
+    g.add((a, rdflib.RDF.type, C.CommissioningArrangement))
+    g.add((a, C.organisation, org))
+    g.add((a, C.service, svc))
+    g.add((a, C.evidence, rdflib.Literal("The body commissions the service")))
+    H = project(g)
+    assert H.has_edge(str(org), str(svc), "commissions")
+    assert H.edges[str(org), str(svc), "commissions"]["evidence"][0].text == "The body commissions the service"
+    assert str(a) not in H
