@@ -388,6 +388,8 @@ def _register(sv: SentenceView, at: int, raw: str, hint: str | None, source: str
     kept, so that no body is created for a statement that comes to nothing."""
     name = ACR_RE.sub("", raw).strip()
     name = re.sub(r"\s+(?:in|on|of|and|for|the|&)$", "", name)
+    if any(at <= s.start < at + len(raw) for s in sv.services):
+        return None  # "CAMHS provide ...": a service, not a body
     if re.search(r"\b(?:Hospital|Unit|Centre|Clinic)$", name) and not re.search(r"\b(?:NHS|Trust)\b", name):
         hint = hint or "IndependentProvider"
     key = sv.orgs.resolve(raw) or sv.orgs.resolve(name)
@@ -453,7 +455,8 @@ CONTINUE_RE = re.compile(r"\s*[,;]?\s*(?:and|or)\s+(?:also\s+)?by\b", re.I)
 ACTIVE_COMMISSION_RE = re.compile(r"\b(?:jointly\s+|also\s+|currently\s+|now\s+)?(?:co-)?commission(?:s|ed)?\b(?!\s+(?:by|for\s+[^.]{0,60}?\s+by)\b)", re.I)
 ACTIVE_PROVIDE_RE = re.compile(
     r"\b(?:also\s+|currently\s+|now\s+|still\s+)?(?:provides|provide|provided|delivers|deliver|delivered|runs|run|operates|operate|"
-    r"hosts|host|employs|employ|employing|providing|delivering|offers|offer|holds?\s+the\s+contracts?\s+(?:for|to\s+provide|to\s+deliver))"
+    r"hosts|host|employs|employ|employing|providing|delivering|offers|offer|leads|lead|"
+    r"holds?\s+the\s+contracts?\s+(?:for|to\s+provide|to\s+deliver))"
     r"\b(?!\s+(?:by|through)\b)",
     re.I,
 )
@@ -759,6 +762,9 @@ class _Extractor:
                 if relation == "provides":
                     state.last_provider = olist.members
             elif kind in ("active-commission", "active-provide", "as-commissioner", "acting-lead", "responsible-for", "became"):
+                if kind == "active-provide" and re.fullmatch(r"leads?", text[cstart:cend].strip(), re.I) and not re.match(
+                        r"\s*(?:this|it|the\s+(?:collaboration|partnership|consortium|service|provision))\b", text[cend:], re.I):
+                    continue  # "lead" is a verb here only for "X leads this/the collaboration"; "GP leads" are people
                 subj = self._subject_orgs(sv, cstart, prev_end, source, register=(kind == "active-provide"))
                 if not subj and kind == "active-provide":
                     if ANAPHORIC_ORG_RE.search(text[max(prev_end, 0) : cstart].rstrip()) and state.last_provider:
@@ -812,6 +818,8 @@ class _Extractor:
                 frole = "lead" if kind == "acting-lead" or re.search(r"\blead\b", text[cstart:cend], re.I) else None
                 if kind == "active-provide" and re.search(r"employ", text[cstart:cend], re.I):
                     frole = "employs"
+                if kind == "active-provide" and re.search(r"\blead", text[cstart:cend], re.I):
+                    frole = "lead"
                 if kind == "active-provide" and re.search(r"input", text[obj_a:obj_b], re.I):
                     frole = "input"
                 start = None
@@ -1052,12 +1060,16 @@ class _Extractor:
             m = re.search(
                 r"(?:^|(?<=[,;:(]\s)|(?<=\band\s)|(?<=\bthe\s)|(?<=\bThe\s))"
                 r"(?P<name>(?!The\s)(?:[A-Z][\w’'&-]*)(?:[ \t]+(?:(?:of|and|&|for|the|on|upon)[ \t]+)*[A-Z][\w’'&-]*)*)"
-                r"(?:\s*\([^)]{1,30}\))?(?:\s+in\s+[A-Z][\w’'-]+)?\s*,?\s*(?:also\s+|now\s+|currently\s+)?$",
+                r"(?:\s*\([^)]{1,30}\))?(?:\s+in\s+[A-Z][\w’'-]+)?(?P<app>\s*,\s*(?:a|an|the)\s+[^,;()]{1,60},)?"
+                r"\s*,?\s*(?:also\s+|now\s+|currently\s+)?$",
                 text[floor:cue_start])
             if m and _plausible_name(m.group("name")) and not re.search(
-                    r"\b(?:Unit|Ward|Centre|Clinic|Suite|Team|Service|Services|Programme)$", m.group("name")):
+                    r"\b(?:Unit|Ward|Centre|Clinic|Suite|Team|Teams|Programme)$", m.group("name")):
                 hints: dict[str, str] = {}
-                om = _register(sv, floor + m.start("name"), m.group("name"), None, source, hints)
+                app = m.group("app") or ""
+                hint = "VoluntaryOrganisation" if VOLUNTARY_RE.search(app) else (
+                    "IndependentProvider" if INDEPENDENT_RE.search(app) else None)
+                om = _register(sv, floor + m.start("name"), m.group("name"), hint, source, hints)
                 return [om] if om is not None else []
         if not before:
             return []
@@ -1068,6 +1080,7 @@ class _Extractor:
             if len(before) > 1 and before[-2].keys == last.keys:
                 before = before[:-1]
                 last = before[-1]
+        gap = re.sub(r"^\s*,\s*(?:a|an|the)\s+[^,;()]{1,60},", "", gap)  # "A, a third sector provider, leads"
         if not re.fullmatch(
             r"(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s*,?\s*(?:(?:which|who|that)\s+)?"
             r"(?:(?!and\b|but\b|or\b|the\b)[a-z][\w-]*\s+){0,5}?\s*",

@@ -124,7 +124,7 @@ RULES: list[Rule] = [
     (re.compile(rf"^(?P<s>Commissioning arrangements for {NP}) are the responsibility of (?P<a>{BODY}){SENT_END}"),
      lambda m: f"{_uc(m['a'])} {_verb(m['a'], 'is', 'are')} responsible for {_lc(m['s'])}."),
     # designated professionals: passive employment -> active
-    (re.compile(rf"^(?P<s>The designated {NP}) (?:is|are) employed by (?P<a>{NP})(?P<rest> with {NP})?{SENT_END}"),
+    (re.compile(rf"^(?P<s>The (?i:designated) {NP}) (?:is|are) employed by (?P<a>{BODY})(?P<rest> with {NP})?{SENT_END}"),
      lambda m: f"{m['a']} {_verb(m['a'], 'employs', 'employ')} {_lc(m['s'])}{m['rest'] or ''}."),
     # transfers
     (re.compile(rf"^Responsibility for the commissioning of (?P<s>{NP}) transferred from (?P<a>{NP}) to "
@@ -143,6 +143,9 @@ RULES: list[Rule] = [
     # scope in front -> scope after the subject
     (re.compile(rf"^In (?P<p>{NP}), (?P<s>{NP}) (?P<aux>are|is) provided by (?P<c>{NP}){SENT_END}"),
      lambda m: f"{m['s']} in {m['p']} {m['aux']} provided by {m['c']}."),
+    # "X are provided by A, with input from B" -> "A provides X, with input from B"
+    (re.compile(rf"^(?P<s>{SUBJ}) (?:are|is) provided by (?P<c>{BODY}), with input from (?P<b>{BODY}){SENT_END}"),
+     lambda m: f"{m['c']} {_verb(m['c'], 'provides', 'provide')} {_lc(_np(m['s']))}, with input from {m['b']}."),
     # passive provision -> active
     (re.compile(rf"^(?P<s>(?!Acute){SUBJ}) (?:are|is) provided by (?P<c>{BODY}){SENT_END}"),
      lambda m: f"{m['c']} {_verb(m['c'], 'provides', 'provide')} {_lc(_np(m['s']))}."),
@@ -156,6 +159,24 @@ RULES: list[Rule] = [
     # findings: "X became the providers of Y in <month year>" -> "In <month year>, X took over the provision of Y"
     (re.compile(rf"^(?P<a>[A-Z]{NP}) became the providers? of (?P<s>{NP}) in (?P<d>[A-Z][a-z]+ \d{{4}}){SENT_END}"),
      lambda m: f"In {m['d']}, {m['a']} took over the provision of {m['s']}."),
+    # lead commissioning on behalf of others: the list of services reordered
+    (re.compile(rf"^(?P<head>.*\blead commissioner on behalf of {NP} for )(?P<list>{NP}){SENT_END}"),
+     lambda m: f"{m['head']}{_reorder(m['list'])}."),
+    # "This is led by a third sector provider A, with B providing ..." -> "A, a third sector provider, leads this, ..."
+    (re.compile(rf"^This is led by (?:a |an )?(?P<d>third sector provider|voluntary sector provider|charity) "
+                rf"(?P<a>{BODY})(?P<rest>, with .+?)?{SENT_END}"),
+     lambda m: f"{m['a']}, a {m['d']}, leads this{m['rest'] or ''}."),
+    # "... through NHS England special commissioning" -> "..., commissioned by NHS England through special commissioning,"
+    (re.compile(rf"^(?P<pre>.*?\baccess to )(?P<s>{NP}) through (?P<a>[A-Z][\w ]+?) (?P<k>special(?:ised|ist)? commissioning)"
+                rf"(?P<rest>.*)$"),
+     lambda m: f"{m['pre']}{m['s']}, commissioned by {m['a']} through {m['k']},{m['rest']}"),
+    # "A (A) which provides X to/in P" -> "A (A), the provider of X in P,"
+    (re.compile(rf"^(?P<pre>.*?\)) which provides (?P<s>\w+) (?:to|in) (?P<p>(?:the )?(?:North|South|East|West)[^.]*?) "
+                rf"and (?P<rest>.*)$"),
+     lambda m: f"{m['pre']}, the provider of {m['s']} in {m['p']}, and {m['rest']}"),
+    # "The midwifery service provided by A provides ..." -> "A's midwifery service provides ..."
+    (re.compile(rf"^The (?P<s>[a-z][\w -]+? service) provided by (?P<a>[A-Z]+) (?P<rest>.+)$"),
+     lambda m: f"{m['a']}’s {m['s']} {m['rest']}"),
     # findings: "X deliver the Y: ..." -> "The Y is delivered by X: ..."
     (re.compile(rf"^(?P<a>[A-Z]{NP}) deliver the (?P<s>[^:]+?)(?P<rest>:.*)$"),
      lambda m: f"The {m['s']} is delivered by {m['a']}{m['rest']}"),

@@ -495,3 +495,14 @@ def test_previously_commissioned_by_is_a_transfer() -> None:
     assert pairs(res, "commissions") == {("rcc", "health-visiting")}
     assert {(t.service, t.from_org, t.to_org, t.date) for t in res.transfers} == {
         ("health-visiting", "nhse", "rcc", "2015-10")}
+
+
+def test_findings_without_a_body_give_nothing() -> None:
+    res, index = run(findings={
+        "1.1": "CAMHS provide support to the looked-after children's health team.",
+        "1.2": "Health visitors provide a universal service to all families.",
+        "1.3": "GPs provide information to child protection conferences.",
+        "1.4": "The health visitor told us that the school nurse had not been informed.",
+        "1.5": "A pilot therapeutic service is to be launched in partnership with a third sector provider.",
+    })
+    assert res.arrangements == [] and index.ensured == []
