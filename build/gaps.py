@@ -460,7 +460,7 @@ _KIND_ORDER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                       r"\b(?:no|lack of|absence of) (?:a )?(?:\w+ )?(?:designated|named) (?:nurse|doctor|midwife|GP|professional)s?\b|"
                       r"\bno (?:\w+ )?(?:health )?practitioners? (?:is|are) based\b|"
                       r"\bsafeguarding teams? (?:is|are) (?:\w+ )?(?:stretched|under)|\bcapacity (?:of|in) (?:the )?(?:\w+ )?(?:safeguarding team|combined role)|\b(?:safeguarding|named|designated) (?:team|nurse|midwife|doctor|lead|role)s?\b[^.;]{0,40}\bcapacity\b|"
-                      r"\bcapacity\b[^.;]{0,40}\b(?:safeguarding (?:team|agenda|lead)|named|designated)\b|\bstretch\w* (?:the )?capacity\b|\bnamed gp role\b|\bmember of staff\b|\bpaediatric nurse cover\b|\bstaffing\b"),
+                      r"\bcapacity\b[^.;]{0,60}\b(?:safeguarding (?:team|agenda|lead)|named|designated)\b|\bstretch\w* (?:the )?capacity\b|\bnamed gp role\b|\bmember of staff\b|\bpaediatric nurse cover\b|\bstaffing\b"),
         ("governance", r"\bnot (?:\w+ )?clear (?:if|what|who|whether)\b|\bcannot assure\b|\bassure itself\b|\b(?:an |any )?overview of\b|\bmanagers? (?:do|does|did) not (?:review|check|monitor)\b"),
         ("commissioning-capacity", r"\b(?:not|non-|un|under-|lack of |only )commission\w*|\bcommissioned (?:to|in|for|only)\b|\bcommissioned capacity\b|"
                                    r"\bfit for purpose\b|\bwaiting (?:times?|lists?)\b|\bfund(?:ed|ing)\b|(?<!parenting )(?<!team )\bcapacity\b|"
