@@ -123,14 +123,25 @@ class Line:
         return max(self.segs, key=lambda s: len(s.text.strip())).size
 
     def text(self, tab_gap: float = 1.4) -> str:
-        """The line's text; pieces further apart than ``tab_gap`` ems are joined by a tab."""
+        """The line's text. Pieces further apart than ``tab_gap`` ems are joined by a tab (table cells);
+        pieces that touch (a bold word, a font change inside a word, a superscript "st") by nothing;
+        others by a space."""
         out = ""
         prev: Seg | None = None
         for s in self.segs:
             if prev is not None:
                 gap = s.x0 - prev.x1
-                out = out.rstrip(" ") + ("\t" if gap > tab_gap * max(s.size, prev.size) else " ")
-            out += s.text.strip(" ")
+                em = max(s.size, prev.size)
+                spaced = prev.text[-1:].isspace() or s.text[:1].isspace()
+                raised = s.size < 0.85 * prev.size and s.bottom > prev.bottom + 0.15 * prev.size
+                if gap > tab_gap * em:
+                    sep = "\t"
+                elif not spaced and (gap < 0.15 * em or (raised and gap < 0.35 * em)):
+                    sep = ""
+                else:
+                    sep = " "
+                out = out.rstrip(" ") + sep
+            out += s.text.strip(" ") if out else s.text.strip(" ")
             prev = s
         return out
 

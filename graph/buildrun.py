@@ -101,7 +101,8 @@ class BuildResult:
             return (f"nothing to extract: {len(self.unchanged)} report{'s' if len(self.unchanged) != 1 else ''} "
                     f"unchanged since the last build{tail}{out}; {self.seconds:.1f} s")
         if not c["reports"] and not self.unchanged:
-            return f"no report built ({failed} failed, {len(self.errors) - failed} other problems); {self.seconds:.1f} s"
+            n = len(self.errors)
+            return f"no report built ({n} error{'s' if n != 1 else ''}, listed below); {self.seconds:.1f} s"
         head = f"{c['reports']} report{'s' if c['reports'] != 1 else ''} built"
         if self.unchanged:
             head += f", {len(self.unchanged)} unchanged (skipped)"

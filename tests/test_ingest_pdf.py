@@ -183,3 +183,21 @@ def test_pdf_builds_score_like_the_text(pdfs: dict[str, tuple[Path, str]], name:
     assert scores["text"].keys() == scores["pdf"].keys() and scores["text"]
     for part, value in scores["text"].items():
         assert scores["pdf"][part] >= value - 0.03, (part, scores["pdf"][part], value)
+
+
+def test_font_changes_and_superscripts_inside_a_line() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 5, "Visits were **timely** and recorded (**Recommendation 1.2**). Re**view**ed daily.",
+                   markdown=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.write(5, "Date of review: 1")
+    pdf.char_vpos = "SUP"
+    pdf.write(5, "st")
+    pdf.char_vpos = "LINE"
+    pdf.write(5, " December 2014")
+    text, _ = readers.extract_pdf(bytes(pdf.output()), "fonts.pdf")
+    assert "Visits were timely and recorded (Recommendation 1.2). Reviewed daily." in text
+    assert "Date of review: 1st December 2014" in text
