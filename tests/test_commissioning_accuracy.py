@@ -171,11 +171,11 @@ RULES: list[Rule] = [
                 rf"(?P<rest>.*)$"),
      lambda m: f"{m['pre']}{m['s']}, commissioned by {m['a']} through {m['k']},{m['rest']}"),
     # "A (A) which provides X to/in P" -> "A (A), the provider of X in P,"
-    (re.compile(rf"^(?P<pre>.*?\)) which provides (?P<s>\w+) (?:to|in) (?P<p>(?:the )?(?:North|South|East|West)[^.]*?) "
-                rf"and (?P<rest>.*)$"),
+    (re.compile(r"^(?P<pre>.*?\)) which provides (?P<s>\w+) (?:to|in) (?P<p>(?:the )?(?:North|South|East|West)[^.]*?) "
+                r"and (?P<rest>.*)$"),
      lambda m: f"{m['pre']}, the provider of {m['s']} in {m['p']}, and {m['rest']}"),
     # "The midwifery service provided by A provides ..." -> "A's midwifery service provides ..."
-    (re.compile(rf"^The (?P<s>[a-z][\w -]+? service) provided by (?P<a>[A-Z]+) (?P<rest>.+)$"),
+    (re.compile(r"^The (?P<s>[a-z][\w -]+? service) provided by (?P<a>[A-Z]+) (?P<rest>.+)$"),
      lambda m: f"{m['a']}’s {m['s']} {m['rest']}"),
     # findings: "X deliver the Y: ..." -> "The Y is delivered by X: ..."
     (re.compile(rf"^(?P<a>[A-Z]{NP}) deliver the (?P<s>[^:]+?)(?P<rest>:.*)$"),
