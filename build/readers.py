@@ -530,24 +530,25 @@ def extract_docx(data: bytes, source: str) -> tuple[str, list[str]]:
         raise ReportError(source, f"not a readable .docx file ({type(exc).__name__})") from None
     warnings: list[str] = []
     blocks: list[str] = []
-    auto_numbered = 0
+    numbering = _DocxNumbering(d)
     body = d.element.body
     for el in body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
             p = Paragraph(el, d)
             text = p.text.strip()
+            style = (p.style.name if p.style is not None else "") or ""
+            label = numbering.label(el, p)  # Word's automatic numbering: not in the text, rebuilt here
             if not text:
                 continue
-            style = (p.style.name if p.style is not None else "") or ""
-            numbered = el.find(".//{*}numPr") is not None
             if style.lower().startswith("heading") or style.lower() == "title":
                 level = re.search(r"\d", style)
-                blocks.append("#" * (int(level.group()) if level else 1) + " " + text)
-            elif "list" in style.lower() or numbered:
-                if numbered and not re.match(r"^\d{1,2}(?:\.\d{1,2})*\.?\s", text) and "bullet" not in style.lower():
-                    auto_numbered += 1
-                blocks.append(text if re.match(r"^\d{1,2}(?:\.\d{1,2})+\s", text) else "- " + text)
+                head = f"{label} " if label and label != "•" else ""
+                blocks.append("#" * (int(level.group()) if level else 1) + " " + head + text)
+            elif label == "•" or (label is None and "list" in style.lower()):
+                blocks.append("- " + text)
+            elif label:
+                blocks.append(f"{label} {text}")
             else:
                 blocks.append(text)
         elif tag == "tbl":
@@ -560,10 +561,119 @@ def extract_docx(data: bytes, source: str) -> tuple[str, list[str]]:
                         cells.append(ct)
                 if cells:
                     blocks.append("\t".join(cells))
-    if auto_numbered >= 5:
-        warnings.append(f"{source}: {auto_numbered} paragraphs use Word's automatic numbering, whose numbers are "
-                        "not stored in the text; paragraph numbers may be missing (save as PDF and build that)")
+    if numbering.unknown:
+        warnings.append(f"{source}: {numbering.unknown} numbered paragraphs use a numbering this reader cannot "
+                        "rebuild; their numbers may be missing (save the document as PDF and build that)")
     out = "\n\n".join(blocks)
     if not out.strip():
         raise ReportError(source, ".docx document has no text")
     return fix_chars(unicodedata.normalize("NFC", out)) + "\n", warnings
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+class _DocxNumbering:
+    """Word's automatic paragraph numbering ("1.1", "5.2.3", bullets), which python-docx does not render:
+    counters per numbering definition and level, formatted by each level's ``lvlText`` ("%1.%2")."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # abstractNumId -> ilvl -> (start, fmt, text)
+        self.num_to_abstract: dict[str, str] = {}
+        self.start_override: dict[tuple[str, int], int] = {}
+        self.counters: dict[str, list[int]] = {}
+        self.unknown = 0
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            return
+        for ab in root.findall(_w("abstractNum")):
+            aid = ab.get(_w("abstractNumId"))
+            lv: dict[int, tuple[int, str, str]] = {}
+            for lvl in ab.findall(_w("lvl")):
+                ilvl = int(lvl.get(_w("ilvl"), "0"))
+                start = _val(lvl.find(_w("start")), "1")
+                fmt = _val(lvl.find(_w("numFmt")), "decimal")
+                text = _val(lvl.find(_w("lvlText")), "")
+                lv[ilvl] = (int(start) if start.isdigit() else 1, fmt, text)
+            self.levels[aid] = lv
+        for num in root.findall(_w("num")):
+            nid = num.get(_w("numId"))
+            ref = num.find(_w("abstractNumId"))
+            if nid is None or ref is None:
+                continue
+            self.num_to_abstract[nid] = ref.get(_w("val"))
+            for ov in num.findall(_w("lvlOverride")):
+                so = ov.find(_w("startOverride"))
+                if so is not None and _val(so, "").isdigit():
+                    self.start_override[(nid, int(ov.get(_w("ilvl"), "0")))] = int(_val(so, "1"))
+
+    def _num_pr(self, el, paragraph):  # type: ignore[no-untyped-def]
+        pr = el.find(f"{_w('pPr')}/{_w('numPr')}")
+        if pr is None and paragraph.style is not None:
+            style_el = paragraph.style.element
+            pr = style_el.find(f"{_w('pPr')}/{_w('numPr')}")
+        return pr
+
+    def label(self, el, paragraph) -> str | None:  # type: ignore[no-untyped-def]
+        """The paragraph's number ("1.2") or "•" for a bullet; None when it is not numbered."""
+        pr = self._num_pr(el, paragraph)
+        if pr is None:
+            return None
+        nid = _val(pr.find(_w("numId")), "")
+        ilvl = int(_val(pr.find(_w("ilvl")), "0") or 0)
+        if nid in ("", "0"):
+            return None  # numbering switched off
+        aid = self.num_to_abstract.get(nid)
+        levels = self.levels.get(aid or "", {})
+        if ilvl not in levels:
+            self.unknown += 1
+            return None
+        start, fmt, text = levels[ilvl]
+        if fmt == "bullet" or fmt == "none":
+            return "•" if fmt == "bullet" else None
+        counters = self.counters.setdefault(aid or nid, [0] * 10)
+        if counters[ilvl] == 0:
+            counters[ilvl] = self.start_override.get((nid, ilvl), start)
+        else:
+            counters[ilvl] += 1
+        for deeper in range(ilvl + 1, 10):
+            counters[deeper] = 0
+
+        def fmt_level(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            n = counters[k] or levels.get(k, (1, "decimal", ""))[0]
+            f = levels.get(k, (1, "decimal", ""))[1]
+            if f == "lowerLetter":
+                return chr(ord("a") + (n - 1) % 26)
+            if f == "upperLetter":
+                return chr(ord("A") + (n - 1) % 26)
+            if f == "lowerRoman":
+                return _roman(n)
+            if f == "upperRoman":
+                return _roman(n).upper()
+            return str(n)
+
+        out = re.sub(r"%(\d)", fmt_level, text).strip()
+        return out or None
+
+
+def _w(tag: str) -> str:
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+
+
+def _val(el, default: str) -> str:  # type: ignore[no-untyped-def]
+    if el is None:
+        return default
+    v = el.get(_w("val"))
+    return v if v is not None else default

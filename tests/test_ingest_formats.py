@@ -150,3 +150,38 @@ def test_discover_reports_empty_directories_and_unsupported_files(tmp_path: Path
     found = discover([tmp_path / "empty", tmp_path / "x.rtf"])
     assert found.files == []
     assert "no reports found" in found.errors[0] and "unsupported file type .rtf" in found.errors[1]
+
+
+def test_docx_automatic_numbering_is_rebuilt(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%3)"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="91"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="91"/></w:numPr>'))
+
+    numbered("Ashby CCG should:", 0)
+    numbered("Ensure that health assessments are timely.", 1)
+    numbered("Audit the plans.", 1)
+    numbered("first point", 2)
+    numbered("Ashby Council should:", 0)
+    numbered("Commission a school nursing service.", 1)
+    p = tmp_path / "numbered.docx"
+    d.save(str(p))
+    text, warnings = readers.extract_docx(p.read_bytes(), str(p))
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    assert lines == ["1. Ashby CCG should:", "1.1 Ensure that health assessments are timely.", "1.2 Audit the plans.",
+                     "(a) first point", "2. Ashby Council should:", "2.1 Commission a school nursing service."]
+    assert warnings == []
