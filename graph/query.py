@@ -598,3 +598,29 @@ def _table(result: QueryResult, max_width: int) -> str:
     n = len(result.rows)
     out.write(f"({n} row{'s' if n != 1 else ''}{', cut by --limit' if result.truncated else ''})\n")
     return out.getvalue()
+
+
+def warm_cache(store_dir: Path, timeout: float | None = DEFAULT_TIMEOUT) -> list[str]:
+    """Run every canned query that needs no parameter on a store's current version, filling its cache.
+
+    A build may call this after updating the store so that the first ``clasgraph query NAME`` is as
+    fast as the next ones. Returns the names of the queries whose answers are now cached.
+    """
+    from .io import open_source
+
+    source = open_source(store_dir)
+    done = []
+    for cq in list_queries():
+        if any(p.required for p in cq.params):
+            continue
+        text = apply_params(cq.text, {}, cq.params)
+        if query_form(text) != "SELECT":
+            continue
+        try:
+            run_local(source, text, timeout=timeout)
+        except QueryError:
+            continue
+        cached = _cache_file(source, text)
+        if cached is not None and cached.exists():
+            done.append(cq.name)
+    return done

@@ -185,3 +185,14 @@ def test_result_cache_is_per_version_and_exact(tmp_path, monkeypatch):
     Q.update_store_sparql(d, upd)
     third = Q.run_local(open_source(d), text)
     assert not third.cached and len(third.rows) == len(first.rows) - 2
+
+
+def test_warm_cache(tmp_path, monkeypatch):
+    from clasgraph.graph import query as Q
+
+    d = tmp_path / "store"
+    st.import_rdf(FIXTURE, d)
+    monkeypatch.setattr(Q, "CACHE_MIN_SECONDS", 0.0)
+    warmed = Q.warm_cache(d)
+    assert "who-commissions-what" in warmed and "recommendations-for" not in warmed
+    assert Q.run_local(open_source(d), Q.get_query("who-commissions-what").text).cached
