@@ -107,15 +107,27 @@ def _ligate(text: str) -> str:
 
 
 def render_pdf(text: str, out: Path, *, area: str, ligatures: bool = True, hyphenate: bool = True,
-               footer_title: bool = True, seed: int = 0) -> Path:
-    """Render normalised report text as a PDF shaped like a published CQC CLAS report."""
+               footer_title: bool = True, seed: int = 0, body_size: float = 11, para_gap: float = 2.6,
+               running_header: bool = False, core_font: bool = False) -> Path:
+    """Render normalised report text as a PDF shaped like a published CQC CLAS report.
+
+    ``para_gap`` (mm) is the space between paragraphs (0: none, paragraphs only told apart by their
+    numbers and short last lines); ``running_header`` puts the report title at the top of every page too;
+    ``core_font`` uses Helvetica (Latin-1 only) instead of DejaVu Sans."""
     from fpdf import FPDF
 
-    fonts = find_font()
+    fonts = None if core_font else find_font()
     title = f"{TITLE_PREFIX} {area}"
 
     class ReportPDF(FPDF):
-        def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+        def header(self) -> None:  # fpdf2 hook
+            if running_header and self.page_no() > 1:
+                self.set_font(family, "", 8)
+                self.set_y(8)
+                self.cell(0, 5, title, align="C")
+                self.set_y(18)
+
+        def footer(self) -> None:  # fpdf2 hook
             self.set_y(-14)
             self.set_font(family, "", 8)
             if footer_title:
@@ -172,7 +184,7 @@ def render_pdf(text: str, out: Path, *, area: str, ligatures: bool = True, hyphe
             lines.append(cur)
         return lines
 
-    def para(s: str, x: float, w: float, size: float = 11, style: str = "", gap: float = 2.6,
+    def para(s: str, x: float, w: float, size: float = body_size, style: str = "", gap: float = para_gap,
              lead: str = "", lead_w: float = 0) -> None:
         pdf.set_font(family, style, size)
         s = clean(s)
@@ -223,7 +235,7 @@ def render_pdf(text: str, out: Path, *, area: str, ligatures: bool = True, hyphe
         elif b.kind == "numbered":
             para(b.text, pdf.l_margin + 13, width - 13, lead=b.number, lead_w=13)
         elif b.kind == "bullet":
-            para(b.text, pdf.l_margin + 8, width - 8, lead="•" if fonts else "-", lead_w=6, gap=1.5)
+            para(b.text, pdf.l_margin + 8, width - 8, lead="•" if fonts else "-", lead_w=6, gap=min(1.5, para_gap))
         else:
             para(b.text, pdf.l_margin, width)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -169,7 +169,8 @@ def _score(graph: Path, gold: Path) -> dict[str, float]:
     return flat
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n.startswith("staffordshire") else n
+                                  for n in sorted(CORPUS)])
 def test_pdf_builds_score_like_the_text(pdfs: dict[str, tuple[Path, str]], name: str, tmp_path: Path) -> None:
     from clasgraph.graph.buildrun import run_build
 
