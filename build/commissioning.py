@@ -184,6 +184,7 @@ ORG_HEAD_RE = re.compile(
 )
 
 
+SITE_NAME_RE = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){1,5}(?:Hospital|Infirmary|Unit|Centre)\b")
 QUALIFIED_RE = re.compile(r"\b(?:community|acute|specialist|specialised|mental|universal|targeted|hospital|"
                           r"primary|secondary|tertiary|dental|therapy)\s+$", re.I)
 
@@ -221,6 +222,18 @@ class SentenceView:
         for mention in orgs.mentions(text):
             oms.append(OM(mention.start, mention.end, (mention.key,), mention.surface,
                           _is_site_surface(orgs, mention.key, mention.surface)))
+        # hospital sites: the index resolves them to their trust, though it does not list them as mentions
+        for sm in SITE_NAME_RE.finditer(text):
+            if any(o.start < sm.end() and sm.start() < o.end for o in oms):
+                continue
+            words = sm.group(0).split()
+            for k in range(len(words) - 1):  # "We visited Queens Hospital": drop leading words one by one
+                name = " ".join(words[k:])
+                key = orgs.resolve(name)
+                if key:
+                    start = sm.end() - len(name)
+                    oms.append(OM(start, sm.end(), (key,), name, site=_is_site_surface(orgs, key, name)))
+                    break
         for cm in COLLECTIVE_RE.finditer(text):
             if any(o.start < cm.end() and cm.start() < o.end for o in oms):
                 continue  # a known body ("Stoke and North Staffordshire CCGs"): the index decides

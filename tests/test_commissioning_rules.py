@@ -44,7 +44,9 @@ class TinyIndex:
         return self._surface.get(re.sub(r"^(?:the|The)\s+", "", name.strip()))
 
     def mentions(self, text: str) -> list[Mention]:
-        alts = sorted(self._surface, key=len, reverse=True)
+        # like OrgIndex: site names resolve to their trust but are not reported as mentions
+        sites = {s for o in self.organisations.values() for s in o.sites}
+        alts = sorted((s for s in self._surface if s not in sites), key=len, reverse=True)
         pat = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w&])")
         return [Mention(m.start(), m.end(), m.group(0), self._surface[m.group(0)]) for m in pat.finditer(text)]
 
@@ -506,3 +508,11 @@ def test_findings_without_a_body_give_nothing() -> None:
         "1.5": "A pilot therapeutic service is to be launched in partnership with a third sector provider.",
     })
     assert res.arrangements == [] and index.ensured == []
+
+
+def test_a_site_stands_for_its_trust_and_is_never_a_new_body() -> None:
+    res, index = run(["Specialist CAMHS are provided by Riverside Hospital.",
+                      "We visited the paediatric ward at Eastbrook General Hospital."],
+                     findings={"1.29": "A child attended EHFT’s Riverside Hospital ED twice."})
+    assert pairs(res, "provides") == {("ehft", "camhs"), ("ehft", "emergency-department")}
+    assert index.ensured == []
