@@ -353,14 +353,18 @@ def build_network(view: View, *, physics_limit: int = PHYSICS_LIMIT) -> tuple[An
     else:
         net.toggle_physics(False)
     options = json.loads(net.options.to_json())
-    options["physics"]["stabilization"] = {"enabled": True, "iterations": 400, "updateInterval": 25, "fit": True}
+    # fewer iterations for bigger graphs: they start from the Python layout, and must settle in seconds
+    iterations = max(80, min(300, 30_000 // max(1, n_nodes + H.number_of_edges() // 2)))
+    options["physics"]["stabilization"] = {"enabled": True, "iterations": iterations, "updateInterval": 20,
+                                           "fit": True}
     options["physics"]["enabled"] = physics
     options["layout"] = {"improvedLayout": False, "randomSeed": 7}
     options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                               "navigationButtons": False, "keyboard": False, "multiselect": True}
     options["edges"] = {
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
-        "smooth": False if big or not physics and n_nodes > 300 else {"enabled": True, "type": "dynamic"}
+        # "continuous" curves: "dynamic" ones add a physics body per edge and settle far slower
+        "smooth": False if big or not physics and n_nodes > 300 else {"enabled": True, "type": "continuous"}
         if physics else {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45},
         "font": {"size": 10, "align": "horizontal", "color": "#444444", "strokeWidth": 3, "strokeColor": "#ffffff"},
         "width": 1.4,
