@@ -441,16 +441,17 @@ def _plausible_name(raw: str) -> bool:
 # ----------------------------------------------------------------------------- cues
 
 AUX = r"(?:(?:is|are|was|were|be|been|being|has been|have been|had been)\s+)"
-ADV = r"(?:(?:also|currently|now|jointly|separately|mainly|largely|primarily|solely|all|both|each|predominantly|partly)\s+)"
+ADV = (r"(?:(?:also|currently|now|jointly|separately|mainly|largely|primarily|solely|all|both|each|predominantly|"
+       r"partly|directly|locally|centrally|nationally)\s+)")
 
 # kind, relation, role, regex. The regex's end is where the object starts.
 PASSIVE_CUES: list[tuple[str, str, str | None, re.Pattern[str]]] = [
     ("passive", "commissions", None,
-     re.compile(rf"\b{AUX}?{ADV}*(?:jointly\s+|co-)?commissioned\s+(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
+     re.compile(rf"\b{AUX}?{ADV}*(?:jointly\s+|co-)?commissioned\s+{ADV}*(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
     ("passive", "commissions", None,
      re.compile(rf"\b{AUX}?{ADV}*(?:carried out|undertaken)\s+(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
     ("passive", "provides", None,
-     re.compile(rf"\b{AUX}?{ADV}*(?:provided|delivered|run|operated|hosted|managed)\s+"
+     re.compile(rf"\b{AUX}?{ADV}*(?:provided|delivered|run|operated|hosted|managed)\s+{ADV}*"
                 rf"(?P<mid>(?:for|in|across|to|at|from)\s+[^,;.]{{2,60}}?\s+)?(?:by|through)\b\s*[;:]?", re.I)),
     ("passive", "provides", "lead", re.compile(rf"\b{AUX}?{ADV}*led\s+by\b", re.I)),
     ("passive", "provides", "employs", re.compile(rf"\b{AUX}?{ADV}*employed\s+by\b", re.I)),
@@ -671,6 +672,7 @@ class _Extractor:
         facts: list[Fact] = []
         prev_end = 0
         prev_services: list[str] = []
+        prev_start = 0  # where the statement whose services a later clause inherits begins (for the quote)
         prev_scope: str | None = None
         prev_relation: str | None = None
         lead_place = self._leading_place(sv)
@@ -726,11 +728,16 @@ class _Extractor:
                     seg_places = sv.places_in(cstart, obj_end)
                     tail_end = obj_end
                 inherited = False
+                ev_start = subj_a
                 if not services and not tail_services:
                     if self._anaphoric(subject) or role in ("collaboration", "input", "lead") or (
                             unresolved and re.fullmatch(r"[^,;]{0,60}?\s+and\s+(?:(?:are|is)\s+)?(?:also\s+)?", subject)):
-                        services = prev_services or state.last_services
                         inherited = True
+                        if prev_services:
+                            services = prev_services
+                            ev_start = min(subj_a, prev_start)
+                        else:
+                            services = state.last_services
                 services = _unique(services + tail_services)
                 if not services:
                     prev_end = max(prev_end, tail_end)
@@ -744,7 +751,7 @@ class _Extractor:
                             org = self.orgs.organisations.get(k)
                             if org is not None and org.type == "Organisation":
                                 org.type = "Partnership"
-                facts.append(Fact(relation, olist.members, services, scope, (subj_a, tail_end), role=role,
+                facts.append(Fact(relation, olist.members, services, scope, (ev_start, tail_end), role=role,
                                   in_review=self._review_flags(sv, olist), hints=olist.hints))
                 frm = re.match(r"\s*,?\s*from\s+", text[tail_end:]) if relation == "commissions" else None
                 if frm:  # "X are commissioned by A from B"
@@ -756,6 +763,7 @@ class _Extractor:
                     facts.append(Fact("provides", commissioned_providers, services, scope, (subj_a, tail_end)))
                 prev_end = tail_end
                 prev_services, prev_scope, prev_relation = services, scope, relation
+                prev_start = ev_start
                 # "... by A for North X and by B for South X"
                 while True:
                     c = CONTINUE_RE.match(text[prev_end:])
@@ -769,8 +777,10 @@ class _Extractor:
                     te = self._skip_places(sv, te)
                     places2 = sv.places_in(pos, self._segment_end(sv, te, cues))
                     sc2 = self._scope(places2, sv.places_in(subj_a, subj_b), lead_place)
-                    facts.append(Fact(prev_relation, ol2.members, _unique(services + ts), sc2, (subj_a, te), role=role,
+                    facts.append(Fact(prev_relation, ol2.members, _unique(services + ts), sc2, (ev_start, te), role=role,
                                       in_review=self._review_flags(sv, ol2), hints=ol2.hints))
+                    if sc2 != prev_scope:
+                        prev_scope = None  # "by A for North X and by B for South X": what follows covers both
                     prev_end = te
                 if relation == "provides":
                     state.last_provider = olist.members

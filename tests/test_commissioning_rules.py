@@ -516,3 +516,10 @@ def test_a_site_stands_for_its_trust_and_is_never_a_new_body() -> None:
                      findings={"1.29": "A child attended EHFT’s Riverside Hospital ED twice."})
     assert pairs(res, "provides") == {("ehft", "camhs"), ("ehft", "emergency-department")}
     assert index.ensured == []
+
+
+def test_adverbs_and_joint_commissioning() -> None:
+    res, _ = run(["Child and adolescent mental health services are commissioned jointly by the CCGs and NCC.",
+                  "The enuresis service is provided locally by Westvale Community NHS Trust."])
+    assert pairs(res, "commissions") == {("north-ccg", "camhs"), ("south-ccg", "camhs"), ("ncc", "camhs")}
+    assert pairs(res, "provides") == {("wct", "enuresis")}
