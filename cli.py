@@ -119,6 +119,11 @@ def _view_name(view: str | None, focus: str | None, query_file: Path | None) -> 
     return view
 
 
+def _check_area(name: str, area: str | None) -> None:
+    if area and name in ("org", "query"):
+        raise UserError("--area goes with the commissioning, recommendations and gaps views")
+
+
 def _read_query_file(query_file: Path | None) -> str | None:
     if query_file is None:
         return None
@@ -151,6 +156,7 @@ def render(graph: Path, output: Path, view: str | None, area: str | None, focus:
     from clasgraph.graph.render import render as render_view
 
     name = _view_name(view, focus, query_file)
+    _check_area(name, area)
     query = _read_query_file(query_file)
     try:
         result = render_view(graph, output, name, area=area, focus=focus, depth=depth, query=query,
@@ -190,6 +196,7 @@ def export(graph: Path, fmt: str, output: Path, view: str | None, area: str | No
     name: str | None = None
     if view is not None or focus or query_file is not None or area:
         name = _view_name(view, focus, query_file)
+        _check_area(name, area)
     query = _read_query_file(query_file)
     try:
         result = export_network(graph, output, fmt, view=name, area=area, focus=focus, depth=depth, query=query)

@@ -46,6 +46,7 @@ def test_render_errors_are_one_line(tmp_path):
         ([str(FIXTURE), "-o", out, "--view", "gaps", "--focus", "NHSE"], "--focus goes with --view org"),
         ([str(FIXTURE), "-o", out, "--focus", "Hilside Care"], "close matches: Hillside Care NHS Foundation Trust"),
         ([str(FIXTURE), "-o", out, "--query", str(tmp_path / "missing.rq")], "cannot read"),
+        ([str(FIXTURE), "-o", out, "--focus", "NHSE", "--area", "Northvale"], "--area goes with"),
     ]
     for args, message in cases:
         r = run(*args)
