@@ -234,7 +234,15 @@ def _drop_page_furniture(lines: list[str]) -> list[str]:
             s = stripped[j]
             if s and j not in breaks:
                 near[s] = near.get(s, 0) + 1
-    running = {s for s, c in near.items() if c >= 2 and len(s) < 160 and not PARA_NUMBER_RE.match(s)}
+    total: dict[str, int] = {}
+    for s in stripped:
+        if s in near:
+            total[s] = total.get(s, 0) + 1
+    # a running header/footer recurs next to page breaks, and (almost) only there: a sentence of the
+    # report that happens to sit by a break twice (a recommendation repeated for several groups) is not
+    needed = max(2, len(breaks) // 4)
+    running = {s for s, c in near.items() if c >= needed and c >= 0.7 * total[s] and len(s) < 160
+               and not PARA_NUMBER_RE.match(s)}
     drop = set(breaks)
     for i, s in enumerate(stripped):
         if s in running:
@@ -262,6 +270,7 @@ def _text_blocks(lines: list[str]) -> list[str]:
     blocks: list[str] = []
     current: list[str] = []
     blank_before = False
+    seen_heading = False
     prev_len = 0
     lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 20)
     width = lengths[int(len(lengths) * 0.9)] if lengths else 80
@@ -283,7 +292,11 @@ def _text_blocks(lines: list[str]) -> list[str]:
         is_number = bool(PARA_NUMBER_RE.match(s)) or bool(GROUP_HEADING_RE.match(s))
         is_heading = bool(HEADING_RE.match(s))
         is_bullet = bool(BULLET_RE.match(s)) and not is_number
-        is_field = bool(re.match(r"^[A-Z][\w()' ]{2,60}:\s+\S", s)) and (not current or blank_before)
+        field_line = bool(FIELD_LINE_RE.match(s))
+        is_field = field_line and (not current or blank_before or bool(FIELD_LINE_RE.match(current[0])))
+        # in the front matter (before the first heading) a title line followed by a blank line ends
+        if not seen_heading and blank_before and current and _titleish(current[-1]) and len(current) == 1:
+            flush()
         short_prev = prev_len < 0.7 * width
         # a recommendation group heading runs until its "should:" ("1. A CCG, B &\nC Trust should:")
         open_heading = bool(GROUP_HEADING_RE.match(joined)) and not PARA_NUMBER_RE.match(joined) and not re.search(
@@ -309,6 +322,7 @@ def _text_blocks(lines: list[str]) -> list[str]:
         prev_len = len(s)
         if is_heading:
             flush()
+            seen_heading = True
     flush()
     return blocks
 
@@ -320,6 +334,18 @@ def _number_follows(s: str, joined: str) -> bool:
     if re.search(r"recommendation", tail, re.I):
         return False
     return bool(PARA_NUMBER_RE.match(s)) and bool(re.match(r"^\s*\d+(?:\.\d+)+\s+[A-Z]", s)) and len(tail) > 200
+
+
+FIELD_LINE_RE = re.compile(r"^[A-Z][\w()/' ,]{2,60}:\s+\S")
+SMALL_WORDS = {"and", "of", "for", "in", "the", "to", "on", "a", "an", "&"}
+
+
+def _titleish(line: str) -> bool:
+    """A title or heading line: short, no closing punctuation, most words capitalised."""
+    if len(line) > 110 or TERMINAL_RE.search(line) or FIELD_LINE_RE.match(line):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if w.lower() not in SMALL_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _starts_sentence(s: str) -> bool:

@@ -234,10 +234,11 @@ def extract_meta(text: str, sections: list[Section]) -> ReportMeta:
             meta.published = parse_date(m.group(1))
     first_lines = [ln.strip() for ln in text.split("\n")[:40] if ln.strip()]
     for ln in first_lines:
-        m = re.search(r"safeguarding in ([A-Z][\w'’ &,-]+?)\s*$", ln, re.I)
+        m = re.search(r"safeguarding in (.+)$", ln, re.I)
         if m and "review of health services" in ln.lower():
-            meta.title = ln
-            meta.area = m.group(1).strip()
+            meta.area = _place_phrase(m.group(1))
+            if meta.area:
+                meta.title = ln[: m.start(1)] + meta.area
             break
     for pattern in (r"The role of health services in ", r"looked after children services in ",
                     r"Children Looked After and Safeguarding in "):

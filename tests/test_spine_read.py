@@ -88,11 +88,10 @@ WORDY = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFG
 @settings(max_examples=80, deadline=None)
 @given(st.lists(WORDY, max_size=40), st.sampled_from(["text", "markdown"]))
 def test_normalise_never_crashes_and_loses_no_words(lines, fmt):
-    """Without page numbers there is no page furniture to drop: every word of the input survives."""
+    """Without page numbers there is no page furniture to drop: every letter of the input survives,
+    in order (markup characters and line breaks may go)."""
     import re
 
     raw = "\n".join(lines)
     out = normalise(raw, fmt)
-    words_in = set(re.findall(r"[A-Za-z]{2,}", raw))
-    words_out = set(re.findall(r"[A-Za-z]{2,}", out))
-    assert words_in <= words_out
+    assert re.sub(r"[^A-Za-z]", "", out) == re.sub(r"[^A-Za-z]", "", raw)
