@@ -13,6 +13,7 @@ groups of bodies (near-identical wording).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -67,21 +68,33 @@ def _cue_pattern(cue: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _matchers(path: Path = THEMES_TTL) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
+def _matchers(
+    path: Path = THEMES_TTL,
+) -> tuple[tuple[str, frozenset[str], re.Pattern[str], re.Pattern[str] | None], ...]:
+    """Per theme: the first words of its cues (a cheap prefilter), and its two cue patterns."""
     out = []
     for theme in load_themes(path):
         caps = [c for c in theme.cues if c.upper() == c and any(ch.isalpha() for ch in c)]
         other = [c for c in theme.cues if c not in caps and c != theme.label]
         caps_re = re.compile("|".join(_cue_pattern(c) for c in caps)) if caps else re.compile(r"(?!x)x")
         other_re = re.compile("|".join(_cue_pattern(c) for c in other), re.I) if other else None
-        out.append((theme.key, caps_re, other_re))
+        firsts = frozenset(w for c in caps + other for w in _words(c.split()[0])[:1])
+        out.append((theme.key, firsts, caps_re, other_re))
     return tuple(out)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def tag_themes(text: str) -> list[str]:
     """Keys of the themes a text is about, in key order."""
+    words = set(_words(text))
+    words |= {w[:-1] for w in words if w.endswith("s")}
     keys: list[str] = []
-    for key, caps_re, other_re in _matchers():
+    for key, firsts, caps_re, other_re in _matchers():
+        if not firsts & words:  # no cue can start here: skip the regular expressions
+            continue
         if caps_re.search(text) or (other_re is not None and other_re.search(text)):
             keys.append(key)
     return keys
@@ -113,6 +126,11 @@ def same_recommendation(a: str, b: str, threshold: float = 0.85) -> bool:
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     if len(short) < 6:
         return ta == tb
+    # the shared words (as a multiset) bound the matching blocks from above: a cheap, exact reject
+    shared = sum((Counter(short) & Counter(long_)).values())
+    if 2 * shared / (len(short) + len(long_)) < threshold and (
+            shared / len(short) < 0.92 or len(short) / len(long_) < 0.6):
+        return False
     sm = SequenceMatcher(None, short, long_, autojunk=False)
     if sm.ratio() >= threshold:
         return True
