@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -48,7 +50,8 @@ class ReportOutcome:
     source: str  # the path as shown to the user
     sha256: str = ""
     key: str = ""
-    ntriples: bytes = b""
+    nt_file: str = ""  # the report's N-Triples, zlib-compressed, in the run's scratch folder
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (organisation IRI, rdfs:label)
     counts: dict[str, int] = field(default_factory=dict)
     organisations: list[str] = field(default_factory=list)  # organisation keys
     services: list[tuple[str, str]] = field(default_factory=list)  # (area, service) with a stated arrangement
@@ -122,8 +125,10 @@ class BuildResult:
 # ------------------------------------------------------------------------------------ the worker
 
 
-def extract_one(path: str, source: str, max_bytes: int) -> ReportOutcome:
-    """Read, extract and assemble one report; never raises (errors are returned, one line)."""
+def extract_one(path: str, source: str, max_bytes: int, nt_file: str) -> ReportOutcome:
+    """Read, extract and assemble one report; its N-Triples go to ``nt_file`` (zlib), so that only small
+    results cross process boundaries and the parent never holds every report's triples at once.
+    Never raises: an error is returned as one line naming the file."""
     from ..build.errors import ReportError
 
     t0 = time.perf_counter()
@@ -143,7 +148,10 @@ def extract_one(path: str, source: str, max_bytes: int) -> ReportOutcome:
         key, g = extraction_to_graph(ex)
         out.key = key
         out.sha256 = ex.document.sha256
-        out.ntriples = g.serialize(format="nt", encoding="utf-8")
+        data = g.serialize(format="nt", encoding="utf-8")
+        Path(nt_file).write_bytes(zlib.compress(data, 1))
+        out.nt_file = nt_file
+        out.labels = _org_labels(g)
         area = ex.meta.area or Path(path).stem
         out.counts = {
             "recommendations": len(ex.recommendations),
@@ -169,6 +177,17 @@ def extract_one(path: str, source: str, max_bytes: int) -> ReportOutcome:
         out.error = f"{source}: internal error while extracting ({type(exc).__name__}: {first}); please report it"
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def _org_labels(g) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(node, rdfs:label) of the organisation nodes (and their sites) of a report graph."""
+    from rdflib.namespace import RDF, RDFS
+
+    out: set[tuple[str, str]] = set()
+    for node in set(g.subjects(RDF.type, None)):
+        if str(node).startswith(ORG_PREFIX):
+            out.update((str(node), str(label)) for label in g.objects(node, RDFS.label))
+    return sorted(out)
 
 
 def _warm() -> None:  # pool initializer: import the pipeline once per worker
@@ -279,7 +298,21 @@ def run_build(
             continue
         todo.append((p, str(p)))
 
-    outcomes = _extract_all(todo, jobs, progress, fail_fast, max_bytes, on_report)
+    scratch = Path(tempfile.mkdtemp(prefix="clasgraph-build-"))
+    try:
+        _finish(result, todo, found.files, scratch, output, store_dir, jobs, progress, fail_fast, prune,
+                max_bytes, on_report)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path], scratch: Path,
+            output: Path | None, store_dir: Path | None, jobs: int | None, progress: bool, fail_fast: bool,
+            prune: bool, max_bytes: int, on_report: Callable[[ReportOutcome], None] | None) -> None:
+    """Extract, then write the output file and update the store (see ``run_build``)."""
+    outcomes = _extract_all(todo, jobs, progress, fail_fast, max_bytes, on_report, scratch)
     for r in outcomes:
         if r.error:
             result.errors.append(r.error)
@@ -290,32 +323,27 @@ def run_build(
 
     if fail_fast and result.errors:
         result.output = None
-        result.seconds = time.perf_counter() - t0
-        return result
+        return
     if not good and not result.unchanged:
         result.output = None
         if not result.errors:
             result.errors.append("no reports to build")
-        result.seconds = time.perf_counter() - t0
-        return result
+        return
 
     if output is not None:
-        extra = _stored_graphs(store_dir, result.unchanged) if result.unchanged and store_dir else []
-        write_output(good, output, extra)
+        stored = _stored_graphs(store_dir, result.unchanged) if result.unchanged and store_dir else []
+        write_output(good, output, stored)
     if store_dir is not None:
-        from .store import StoredReport, StoreError, update_store
+        from .store import StoreError, update_store
 
-        stored = [StoredReport(key=r.key, source=store_source(by_path[r.source]), sha256=r.sha256,
-                               ntriples=r.ntriples) for r in good]
-        seen = {store_source(p) for p in found.files}
+        reports = [_FileBackedReport(r.key, store_source(by_path[r.source]), r.sha256, Path(r.nt_file)) for r in good]
+        seen = {store_source(p) for p in files}
         try:
-            upd = update_store(store_dir, reports=stored, prune=prune, seen_sources=seen)
+            upd = update_store(store_dir, reports=reports, prune=prune, seen_sources=seen)  # type: ignore[arg-type]
         except StoreError as exc:
             raise BuildError(str(exc)) from None
         result.warnings.extend(upd.warnings)
         result.store_summary = upd.summary()
-    result.seconds = time.perf_counter() - t0
-    return result
 
 
 def _check_output(output: Path) -> None:
@@ -332,7 +360,8 @@ def _check_output(output: Path) -> None:
 
 
 def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool, fail_fast: bool,
-                 max_bytes: int, on_report: Callable[[ReportOutcome], None] | None) -> list[ReportOutcome]:
+                 max_bytes: int, on_report: Callable[[ReportOutcome], None] | None,
+                 scratch: Path) -> list[ReportOutcome]:
     n = len(todo)
     if n == 0:
         return []
@@ -342,7 +371,7 @@ def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool,
     try:
         if workers == 1:
             for i, (p, src) in enumerate(todo):
-                r = extract_one(str(p), src, max_bytes)
+                r = extract_one(str(p), src, max_bytes, str(scratch / f"{i:06d}.nt.z"))
                 results[i] = r
                 if bar:
                     bar.step(src)
@@ -364,7 +393,8 @@ def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool,
                         pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
                     while queue and len(pending) < workers * 2 and not stop and not getattr(pool, "_broken", False):
                         i, (p, src) = queue.pop()
-                        pending[pool.submit(extract_one, str(p), src, max_bytes)] = i
+                        nt = str(scratch / f"{i:06d}.nt.z")
+                        pending[pool.submit(extract_one, str(p), src, max_bytes, nt)] = i
                     if not pending:
                         continue
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -414,8 +444,8 @@ def _ontology_ntriples() -> bytes:
     return data
 
 
-def _stored_graphs(store_dir: Path | None, sources: list[str]) -> list[tuple[str, bytes]]:
-    """(graph IRI, N-Triples) of reports kept unchanged in the store, for the output file."""
+def _stored_graphs(store_dir: Path | None, sources: list[str]) -> list[tuple[str, Callable[[], bytes]]]:
+    """(graph IRI, loader of its N-Triples) of the reports kept unchanged in the store, for the output file."""
     if store_dir is None:
         return []
     import pyoxigraph as ox
@@ -424,84 +454,108 @@ def _stored_graphs(store_dir: Path | None, sources: list[str]) -> list[tuple[str
 
     index = read_index(store_dir)
     wanted = {store_source(Path(s)) for s in sources}
-    entries = [e for e in index.reports.values() if e.source in wanted]
     st = open_read_only(store_dir)
-    out = []
-    for e in entries:
-        g = ox.NamedNode(e.graph)
-        quads = st.quads_for_pattern(None, None, None, g)
-        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
-        out.append((e.graph, data or b""))
-    return out
+
+    def loader(iri: str) -> Callable[[], bytes]:
+        def load() -> bytes:
+            quads = st.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+            data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                                format=ox.RdfFormat.N_TRIPLES)
+            return data or b""
+        return load
+
+    return [(e.graph, loader(e.graph)) for e in sorted(index.reports.values(), key=lambda e: e.key)
+            if e.source in wanted]
 
 
-def write_output(reports: list[ReportOutcome], output: Path, extra: list[tuple[str, bytes]] | None = None) -> None:
-    """Write the reports' graphs (one named graph each, plus the ontology graph) to ``output``, atomically.
+class _FileBackedReport:
+    """A report for ``store.update_store`` whose N-Triples stay on disk until the store writes them (the
+    store reads ``ntriples`` once per report), so a 1,000-report build never holds them all in memory."""
 
-    Turtle and N-Triples flatten the named graphs into one graph. Where reports give one body different
-    canonical labels, it keeps one ``rdfs:label`` (the most common, then the longest) and the others become
-    ``skos:altLabel`` (as ``assemble.build_dataset`` does)."""
+    graph = None
+
+    def __init__(self, key: str, source: str, sha256: str, path: Path) -> None:
+        self.key, self.source, self.sha256, self._path = key, source, sha256, path
+
+    @property
+    def ntriples(self) -> bytes:
+        return zlib.decompress(self._path.read_bytes())
+
+    @property
+    def graph_iri(self) -> str:
+        return vocab.report_graph_iri(self.key)
+
+
+def outcome_ntriples(r: ReportOutcome) -> bytes:
+    """The N-Triples of an extracted report."""
+    return zlib.decompress(Path(r.nt_file).read_bytes())
+
+
+def write_output(reports: list[ReportOutcome], output: Path,
+                 stored: list[tuple[str, Callable[[], bytes]]] | None = None) -> None:
+    """Write the reports' graphs (one named graph each, plus the ontology graph) to ``output``, atomically
+    (a temporary file in the same folder, then ``os.replace``), one report at a time.
+
+    Turtle and N-Triples flatten the named graphs into one graph (triples about shared nodes such as
+    organisations written once). Where reports give one body different labels, it keeps one
+    ``rdfs:label`` (the most common, then the longest) and the others become ``skos:altLabel``, as
+    ``assemble.build_dataset`` does. ``stored``: (graph IRI, loader) of reports taken from the store."""
     import pyoxigraph as ox
 
     fmt = getattr(ox.RdfFormat, OUTPUT_FORMATS[output.suffix.lower()])
-    graphs: list[tuple[ox.NamedNode, list[ox.Triple]]] = []
-    sources = [(vocab.report_graph_iri(r.key), r.ntriples) for r in reports] + list(extra or [])
-    for iri, nt in sources:
-        graphs.append((ox.NamedNode(iri), list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))))
-    _unify_labels(graphs)
-    onto = (ox.NamedNode(vocab.ONTOLOGY_GRAPH), list(ox.parse(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES)))
-    graphs.append(onto)
+    sources: list[tuple[str, Callable[[], bytes]]] = [
+        (vocab.report_graph_iri(r.key), (lambda r=r: outcome_ntriples(r))) for r in reports]  # type: ignore[misc]
+    sources += list(stored or [])
+
+    names: dict[str, Counter[str]] = {}
+    for r in reports:
+        for node, lab in r.labels:
+            names.setdefault(node, Counter())[lab] += 1
+    if stored:  # labels of the stored reports' organisations
+        for _iri, load in stored:
+            for t in ox.parse(load(), format=ox.RdfFormat.N_TRIPLES):
+                if t.predicate.value == RDFS_LABEL and t.subject.value.startswith(ORG_PREFIX):
+                    names.setdefault(t.subject.value, Counter())[t.object.value] += 1
+    best = {node: max(c, key=lambda n: (c[n], len(n))) for node, c in names.items() if len(c) > 1}
+    label, alt = ox.NamedNode(RDFS_LABEL), ox.NamedNode(SKOS_ALT)
+    report_prefix = vocab.ID + "report/"
+    dataset = fmt.supports_datasets
 
     def quads():  # type: ignore[no-untyped-def]
-        for g, triples in graphs:
-            for t in triples:
-                yield ox.Quad(t.subject, t.predicate, t.object, g)
+        shared: set[int] = set()  # flattening: hashes of triples about shared nodes already written
+        graphs = sources + [(vocab.ONTOLOGY_GRAPH, _ontology_ntriples)]
+        for iri, load in graphs:
+            g = ox.NamedNode(iri)
+            seen_here: set[ox.Triple] = set()
+            for t in ox.parse(load(), format=ox.RdfFormat.N_TRIPLES):
+                out = [t]
+                if best and t.predicate == label and t.subject.value in best and t.object.value != best[t.subject.value]:
+                    out = [ox.Triple(t.subject, label, ox.Literal(best[t.subject.value])), ox.Triple(t.subject, alt, t.object)]
+                for x in out:
+                    if len(out) > 1:  # rewritten labels may repeat within a graph
+                        if x in seen_here:
+                            continue
+                        seen_here.add(x)
+                    if dataset:
+                        yield ox.Quad(x.subject, x.predicate, x.object, g)
+                        continue
+                    if not x.subject.value.startswith(report_prefix):
+                        h = hash(x)
+                        if h in shared:
+                            continue
+                        shared.add(h)
+                    yield x
 
-    if fmt.supports_datasets:
-        items = quads()
-    else:
-        seen: set[ox.Triple] = set()
-        flat: list[ox.Triple] = []
-        for _g, triples in graphs:
-            for t in triples:
-                if t not in seen:
-                    seen.add(t)
-                    flat.append(t)
-        items = flat
     parent = output.parent if str(output.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-                ox.serialize(items, fh, format=fmt, prefixes=vocab.PREFIXES)
+                ox.serialize(quads(), fh, format=fmt, prefixes=vocab.PREFIXES)
             else:
-                ox.serialize(items, fh, format=fmt)
+                ox.serialize(quads(), fh, format=fmt)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _unify_labels(graphs: list) -> None:  # type: ignore[type-arg]
-    import pyoxigraph as ox
-
-    label, alt = ox.NamedNode(RDFS_LABEL), ox.NamedNode(SKOS_ALT)
-    names: dict[ox.NamedNode, Counter[str]] = {}
-    for _g, triples in graphs:
-        for t in triples:
-            if t.predicate == label and isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ORG_PREFIX):
-                names.setdefault(t.subject, Counter())[t.object.value] += 1
-    best = {s: max(c, key=lambda n: (c[n], len(n))) for s, c in names.items() if len(c) > 1}
-    if not best:
-        return
-    for i, (g, triples) in enumerate(graphs):
-        new: list[ox.Triple] = []
-        for t in triples:
-            b = best.get(t.subject) if t.predicate == label else None  # type: ignore[arg-type]
-            if b is not None and t.object.value != b:
-                new.append(ox.Triple(t.subject, label, ox.Literal(b)))
-                new.append(ox.Triple(t.subject, alt, t.object))
-            else:
-                new.append(t)
-        graphs[i] = (g, list(dict.fromkeys(new)))

@@ -202,3 +202,37 @@ def test_ctrl_c_is_one_line_and_keeps_the_store(reports: Path, tmp_path: Path) -
     assert "Traceback" not in err
     assert err.strip().splitlines() == ["Error: interrupted: the output file and the store were left as they were"]
     assert read_index(store).to_json() == before
+
+
+def test_output_unifies_an_organisations_labels_across_reports(tmp_path: Path) -> None:
+    import zlib
+
+    from clasgraph.graph import vocab
+    from clasgraph.graph.buildrun import ReportOutcome, write_output
+
+    org = vocab.org_iri("ashby-ccg")
+    outcomes = []
+    for i, name in enumerate(["NHS Ashby CCG", "Ashby CCG", "Ashby CCG"]):
+        rep = vocab.report_iri(f"r{i}")
+        nt = (f'<{org}> <{vocab.RDF}type> <{vocab.CLAS}ClinicalCommissioningGroup> .\n'
+              f'<{org}> <{vocab.RDFS}label> "{name}" .\n'
+              f'<{rep}> <{vocab.CLAS}area> "Ashby" .\n').encode()
+        f = tmp_path / f"{i}.nt.z"
+        f.write_bytes(zlib.compress(nt))
+        outcomes.append(ReportOutcome(source=f"r{i}.txt", key=f"r{i}", nt_file=str(f), labels=[(org, name)]))
+    out = tmp_path / "o.trig"
+    write_output(outcomes, out)
+    g = graphs_of(out)[vocab.report_graph_iri("r0")]
+    labels = {str(o) for o in g.objects(rdflib.URIRef(org), rdflib.RDFS.label)}
+    alts = {str(o) for o in g.objects(rdflib.URIRef(org), rdflib.SKOS.altLabel)}
+    assert labels == {"Ashby CCG"} and alts == {"NHS Ashby CCG"}
+    flat = rdflib.Graph().parse(write_and_read(outcomes, tmp_path / "o.ttl"))
+    assert len(list(flat.objects(rdflib.URIRef(org), rdflib.RDFS.label))) == 1
+    assert len(list(flat.triples((None, rdflib.URIRef(vocab.CLAS + "area"), None)))) == 3
+
+
+def write_and_read(outcomes, path: Path) -> str:  # type: ignore[no-untyped-def]
+    from clasgraph.graph.buildrun import write_output
+
+    write_output(outcomes, path)
+    return str(path)
