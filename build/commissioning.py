@@ -711,6 +711,11 @@ class _Extractor:
                     found = self._subject_services(sv, subj_a, subj_b, full_passive=self._is_full_passive(subject, text[cstart:cend]))
                     if found:
                         prev_services, prev_end, unresolved = found, cend, True
+                        if relation == "commissions" and not re.match(r"\s*[;:]?\s*$", text[cend:]):
+                            who = _fold(text[cend : cend + 60]).split(",")[0].split(" and ")[0].rstrip(".")
+                            self.result.warnings.append(
+                                f"{source}: '{_fold(text[cstart:cend])} {who}' names a commissioner that is not "
+                                f"recognised; no commissioning recorded for {', '.join(found)}")
                     continue
                 seg_end = olist.end
                 # trailing "(Tier 3)", "for <services>", "for/in <place>"

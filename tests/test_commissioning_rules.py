@@ -523,3 +523,9 @@ def test_adverbs_and_joint_commissioning() -> None:
                   "The enuresis service is provided locally by Westvale Community NHS Trust."])
     assert pairs(res, "commissions") == {("north-ccg", "camhs"), ("south-ccg", "camhs"), ("ncc", "camhs")}
     assert pairs(res, "provides") == {("wct", "enuresis")}
+
+
+def test_unrecognised_commissioner_is_reported() -> None:
+    res, _ = run("Adult substance misuse services are commissioned by the board.")
+    assert res.arrangements == []
+    assert len(res.warnings) == 1 and "the board" in res.warnings[0] and "substance-misuse-adults" in res.warnings[0]
