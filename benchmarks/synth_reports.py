@@ -370,10 +370,13 @@ def generated_report(seed: int, area: str = "Ashby", recommendations: bool = Tru
     return "\n".join(lines) + "\n"
 
 
-PLACES = ("Ashby", "Brackenford", "Calderwick", "Dunmore", "Eastholme", "Fernley", "Greywater", "Harrowdale",
-          "Ivybridge Vale", "Juniper Coast", "Kestrel Moor", "Larkspur", "Millbrook", "Northwold", "Oakhurst",
-          "Pellham", "Queensmere", "Ravensby", "Stonecross", "Thornbury Fields", "Umberleigh", "Valemouth",
-          "Westcombe", "Yarrowdale", "Zennor Bay")
+_PREFIXES = ("Ash", "Brack", "Cald", "Dun", "East", "Fern", "Grey", "Harrow", "Ivy", "Juniper", "Kestrel", "Lark",
+             "Mill", "North", "Oak", "Pell", "Queens", "Ravens", "Stone", "Thorn", "Umber", "Vale", "West", "Yarrow",
+             "Zen", "Alder", "Birch", "Cedar", "Elm", "Hazel", "Holly", "Maple", "Rowan", "Willow", "Beech",
+             "Hawthorn", "Heather", "Bramble", "Clover", "Fox")
+_SUFFIXES = ("ford", "wick", "ham", "ley", "bury", "mouth", "field", "worth", "ton", "by", "stead", "holme", "dale",
+             "combe", "more", "wood", "bridge", "brook", "well", "gate", "hurst", "marsh", "borough", "cliffe", "haven")
+PLACES = tuple(p + s for s in _SUFFIXES for p in _PREFIXES)  # 1,000 distinct made-up area names
 
 
 def _source_texts() -> list[tuple[str, str]]:
@@ -409,11 +412,12 @@ def _sections(text: str) -> list[tuple[str, list[str]]]:
 def synth_text(sources: Sequence[tuple[str, str]], i: int) -> tuple[str, str]:
     """Report i of the synthetic corpus: one source's skeleton (front matter, sections, recommendations
     kept whole so citations still resolve) with paragraphs of each narrative section mixed with the other
-    source's, every place renamed. Returns (area, text)."""
+    source's, and the area renamed (in body names too: "North Staffordshire CCG" -> "North Ashford CCG").
+    Returns (area, text)."""
     rnd = random.Random(i)
     base_area, base = sources[i % len(sources)]
     other_area, other = sources[(i + 1) % len(sources)]
-    area = f"{PLACES[i % len(PLACES)]}{'' if i < len(PLACES) else ' ' + str(i // len(PLACES))}"
+    area = PLACES[i % len(PLACES)] + ("" if i < len(PLACES) else f" {chr(ord('A') + (i // len(PLACES)) % 26)}")
     other_runs = [ln for _h, lines in _sections(other)[1:] for ln in lines if not NUMBERED.match(ln)]
     out: list[str] = []
     for heading, lines in _sections(base):
