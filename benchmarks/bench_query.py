@@ -62,26 +62,10 @@ def canned_cases() -> list[tuple[str, str]]:
     return cases
 
 
-def time_store(src, text: str, repeat: int, budget: float, cache: bool = False) -> list[float]:
-    """Warm-up (with the cache: fills it), then timed runs; a run cut at ``budget`` counts as ``budget``."""
-    try:
-        Q.run_local(src, text, timeout=budget, cache=cache)
-    except Q.QueryTimeout:
-        return [budget]
-    times: list[float] = []
-    start = time.perf_counter()
-    for _ in range(repeat):
-        t = time.perf_counter()
-        Q.run_local(src, text, timeout=budget, cache=cache)
-        times.append(time.perf_counter() - t)
-        if time.perf_counter() - start > budget:
-            break
-    return times
-
-
-def time_rdflib(ds, text: str, repeat: int, budget: float) -> list[float]:
-    """Time rdflib in a forked child (the data is shared copy-on-write) so a query that runs for
-    minutes can be cut at ``budget`` seconds; a cut query reports what it had (at least the budget)."""
+def _in_child(run_once, repeat: int, budget: float) -> list[float]:
+    """Time ``run_once()`` in a forked child: one warm-up, then ``repeat`` timed runs, cut at ``budget``
+    seconds (a query cannot be interrupted in-process, and one left running would skew every later
+    figure). A cut run with nothing timed counts as ``budget`` (a lower bound)."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -90,12 +74,12 @@ def time_rdflib(ds, text: str, repeat: int, budget: float) -> list[float]:
             try:
                 for i in range(repeat + 1):
                     t = time.perf_counter()
-                    list(ds.query(text))
+                    run_once()
                     el = time.perf_counter() - t
                     if i > 0 or el > budget / 4:  # the first run is the warm-up unless it is already slow
                         out.write(f"{el}\n")
                         out.flush()
-            except Exception as exc:  # rdflib's engine fails on some valid SPARQL
+            except Exception as exc:  # e.g. rdflib's engine fails on some valid SPARQL
                 out.write(f"error {type(exc).__name__}: {str(exc)[:80]}\n")
         os._exit(0)
     os.close(write_fd)
@@ -110,7 +94,7 @@ def time_rdflib(ds, text: str, repeat: int, budget: float) -> list[float]:
             os.waitpid(pid, 0)
             cut = True
             break
-        time.sleep(0.05)
+        time.sleep(0.01)
     with os.fdopen(read_fd) as fh:
         lines = fh.read().split("\n")
     errors = [ln for ln in lines if ln.startswith("error")]
@@ -118,8 +102,24 @@ def time_rdflib(ds, text: str, repeat: int, budget: float) -> list[float]:
         raise RuntimeError(errors[0][6:])
     times = [float(ln) for ln in lines if ln.strip()]
     if cut and not times:
-        times = [budget]  # a lower bound
+        times = [budget]
     return times
+
+
+def time_store(store: Path, text: str, repeat: int, budget: float, cache: bool = False) -> list[float]:
+    """The store opened afresh in the child (never share an open database across fork)."""
+    state: dict = {}
+
+    def once() -> None:
+        if "src" not in state:
+            state["src"] = open_source(store)
+        Q.run_local(state["src"], text, timeout=None, cache=cache)
+
+    return _in_child(once, repeat, budget)
+
+
+def time_rdflib(ds, text: str, repeat: int, budget: float) -> list[float]:
+    return _in_child(lambda: list(ds.query(text)), repeat, budget)
 
 
 def whole_process(args: list[str], repeat: int) -> float:
@@ -142,7 +142,6 @@ def run_size(n: int, work: Path, repeat: int, rdflib_on: bool, budget: float) ->
     import_rdf(nq, store)
     build = time.perf_counter() - t
     size = dir_size(current_version_dir(store))
-    src = open_source(store)
     out: dict = {"reports": n, "quads": quads, "store_build_s": build, "store_bytes": size, "queries": {}}
     ds = None
     if rdflib_on:
@@ -154,20 +153,20 @@ def run_size(n: int, work: Path, repeat: int, rdflib_on: bool, budget: float) ->
         out["rdflib_load_s"] = time.perf_counter() - t
     for name, text in canned_cases():
         try:
-            st = time_store(src, text, repeat, budget)
-        except Q.QueryError as exc:
+            st = time_store(store, text, repeat, budget)
+        except RuntimeError as exc:
             print(f"  {n:>5} {name:<24} store error: {exc}", file=sys.stderr)
             continue
         row = {"store_p50": pct(st, 0.5), "store_p95": pct(st, 0.95), "runs": len(st)}
-        ct = time_store(src, text, repeat, budget, cache=True)
+        ct = time_store(store, text, repeat, budget, cache=True)
         row.update(cached_p50=pct(ct, 0.5), cached_p95=pct(ct, 0.95))
         if ds is not None:
             try:
                 rt = time_rdflib(ds, text, repeat, budget)
                 row.update(rdflib_p50=pct(rt, 0.5), rdflib_p95=pct(rt, 0.95),
                            ratio=pct(rt, 0.5) / max(pct(st, 0.5), 1e-9))
-            except Exception as exc:  # rdflib's engine fails on some valid SPARQL
-                row["rdflib_error"] = f"{type(exc).__name__}: {str(exc)[:80]}"
+            except RuntimeError as exc:  # rdflib's engine fails on some valid SPARQL
+                row["rdflib_error"] = str(exc)
         out["queries"][name] = row
         print(f"  {n:>5} {name:<24} store p50 {row['store_p50'] * 1000:8.1f} ms"
               + (f"   rdflib p50 {row['rdflib_p50'] * 1000:9.1f} ms  x{row['ratio']:.0f}" if "rdflib_p50" in row
@@ -179,7 +178,6 @@ def run_size(n: int, work: Path, repeat: int, rdflib_on: bool, budget: float) ->
     out["cli_all_areas_cached_s"] = whole_process(base, 3)
     out["cli_one_area_s"] = whole_process([*base, "--no-cache", "--param", f"area={area}"], 3)
     out["cli_help_s"] = whole_process([*CLI, "--help"], 5)
-    del src
     return out
 
 
