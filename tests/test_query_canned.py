@@ -156,6 +156,14 @@ def test_unknown_query_suggests():
         Q.get_query("who-commisions-what")
 
 
+def test_top_level_api():
+    import clasgraph
+
+    rows = clasgraph.run_query(clasgraph.open_graph(FIXTURE), "transfers", area="Northtown")
+    assert rows == [{"area": "Northtown", "service": "health-visiting", "from": "NHS England",
+                     "to": "Northtown Council", "date": "2015-10"}]
+
+
 def test_adhoc_substitution_and_api_rows():
     out = run_query(FIXTURE, "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
                              "SELECT ?a ?name WHERE { ?a rdfs:label ?name }", name="Southvale")
