@@ -8,6 +8,7 @@ output. ``validate_path(path)`` opens a file or a store first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,18 @@ def _shapes_graph(shapes: Path) -> Any:
 
 
 def validate_graph(g: Any, shapes: Path = SHAPES) -> ValidationReport:
-    """Validate an rdflib Graph or Dataset; violations sorted by focus node and message."""
+    """Validate an rdflib Graph or Dataset (each named graph on its own); violations sorted."""
+    import rdflib
+
+    graphs = [c for c in g.graphs() if len(c)] if isinstance(g, rdflib.Dataset) else [g]
+    return _validate_each(graphs, _shapes_graph(shapes))
+
+
+def _validate_each(graphs: Iterable[Any], shacl: Any) -> ValidationReport:
     import pyshacl
     import rdflib
 
-    shacl = _shapes_graph(shapes)
-    graphs = [c for c in g.graphs() if len(c)] if isinstance(g, rdflib.Dataset) else [g]
+    sh = rdflib.Namespace(SH)
     violations: set[Violation] = set()
     for data in graphs:
         plain = rdflib.Graph()
@@ -80,7 +87,6 @@ def validate_graph(g: Any, shapes: Path = SHAPES) -> ValidationReport:
                                                     advanced=False, allow_warnings=True)
         if conforms:
             continue
-        sh = rdflib.Namespace(SH)
         for r in results.subjects(rdflib.RDF.type, sh.ValidationResult):
             focus = results.value(r, sh.focusNode)
             path = results.value(r, sh.resultPath)
@@ -93,6 +99,23 @@ def validate_graph(g: Any, shapes: Path = SHAPES) -> ValidationReport:
     return ValidationReport(conforms=not any(v.severity == "Violation" for v in ordered), violations=ordered)
 
 
+def _store_graphs(src: Any) -> Iterator[Any]:
+    """Each report graph of an opened source as a small rdflib Graph (never the whole store at once)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from .vocab import ONTOLOGY_GRAPH
+
+    for name in src.store.named_graphs():
+        if isinstance(name, ox.NamedNode) and name.value == ONTOLOGY_GRAPH:
+            continue
+        triples = [q.triple for q in src.store.quads_for_pattern(None, None, None, name)]
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        g = rdflib.Graph()
+        g.parse(data=data.decode("utf-8") if isinstance(data, bytes) else data, format="nt")
+        yield g
+
+
 def conformance_warnings(g: Any, limit: int = 20) -> list[str]:
     """Warnings for the build: empty when ``g`` conforms, else one line per violation (at most ``limit``)."""
     report = validate_graph(g)
@@ -102,11 +125,12 @@ def conformance_warnings(g: Any, limit: int = 20) -> list[str]:
 
 
 def validate_path(path: Path, shapes: Path = SHAPES) -> ValidationReport:
+    """Validate a file or a store, one report graph at a time (memory stays small on big stores)."""
     from .io import GraphLoadError, open_source
 
+    shacl = _shapes_graph(shapes)
     try:
         src = open_source(path)
-        ds = src.rdflib_graph()
     except GraphLoadError as exc:
         raise ValidationError(str(exc)) from None
-    return validate_graph(ds, shapes)
+    return _validate_each(_store_graphs(src), shacl)
