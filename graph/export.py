@@ -134,14 +134,13 @@ def export(source: Any, output: Path, fmt: str, *, view: str | None = None, area
            focus: str | None = None, depth: int = 2, query: str | None = None,
            max_nodes: int | None = None) -> ExportResult:
     """Project ``source`` and export it whole, or only the named view (no node limit unless given)."""
-    from .nxproject import as_source, attach_details, project, project_for_view, select_view
+    from .nxproject import as_source, attach_details, project, view_from_source
 
     src = as_source(source)
     if view is None:
         G = project(src)
     else:
-        G = project_for_view(src, view)
-        G = select_view(G, view, area=area, focus=focus, depth=depth, source=src, query=query,
-                        max_nodes=max_nodes or max(1, G.number_of_nodes())).graph
+        G = view_from_source(src, view, area=area, focus=focus, depth=depth, query=query,
+                             max_nodes=max_nodes or 1_000_000).graph
         attach_details(G, src)
     return export_graph(G, output, fmt)

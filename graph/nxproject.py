@@ -509,13 +509,11 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _project(src: TripleSource, rels: dict[str, str], always: set[str]) -> nx.MultiDiGraph:
-    import networkx as nx
-
-    names = set(rels.values())
+    rel_names = set(rels.values())
     scan = always | set(ORG_KINDS) | {"Service", "Theme", "ServiceConcept", "Area"}
-    if names & {"fromOrganisation", "toOrganisation"}:
+    if rel_names & {"fromOrganisation", "toOrganisation"}:
         scan.add("Transfer")
-    if names & {"concerns", "answeredBy"}:
+    if rel_names & {"concerns", "answeredBy"}:
         scan.add("Gap")
 
     # kinds: one scan per class of interest (findings, sections and the like are never scanned)
@@ -569,43 +567,130 @@ def _project(src: TripleSource, rels: dict[str, str], always: set[str]) -> nx.Mu
 
     nodes: set[str] = {n for s, o, _ in edges for n in (s, o)}
     nodes.update(n for n, k in kind.items() if k in always)
+    names = _names_by_scan(src, nodes, kind, reports, gaps="Gap" in scan)
+    names.service_of.update(service_of)
+    return _build(src, nodes, kind, edges, names)
+
+
+@dataclass
+class _Names:
+    """The short literals a node's label and name are made of, gathered by scans or by look-ups."""
+
+    labels: dict[str, list[Lit]] = field(default_factory=dict)
+    alt: dict[str, list[Lit]] = field(default_factory=dict)
+    pref: dict[str, list[Lit]] = field(default_factory=dict)
+    notation: dict[str, list[Lit]] = field(default_factory=dict)
+    gap_kind: dict[str, list[Lit]] = field(default_factory=dict)
+    area_label: dict[str, str] = field(default_factory=dict)
+    area_of: dict[str, str] = field(default_factory=dict)
+    report_area: dict[str, str] = field(default_factory=dict)
+    service_type: dict[str, str] = field(default_factory=dict)
+    service_of: dict[str, str] = field(default_factory=dict)
+
+    def concept_label(self, n: str) -> str | None:
+        return _first(self.pref.get(n, [])) or _first(self.labels.get(n, [])) or _first(self.notation.get(n, []))
+
+
+def _area_name(o: Term, area_label: Mapping[str, str]) -> str:
+    return o.value if isinstance(o, Lit) else area_label.get(o) or local_name(o).replace("-", " ").title()
+
+
+def _names_by_scan(src: TripleSource, nodes: set[str], kind: Mapping[str, str], reports: Iterable[str],
+                   gaps: bool) -> _Names:
     in_graph = nodes.__contains__
-
-    # names
-    labels = _literals(src, LABEL, in_graph)
-    alt = _literals(src, ALT_LABEL, in_graph)
+    names = _Names()
+    names.labels = _literals(src, LABEL, in_graph)
+    names.alt = _literals(src, ALT_LABEL, in_graph)
     concepts = {n for n, k in kind.items() if k in ("ServiceConcept", "Theme")}
-    pref = _literals(src, PREF_LABEL, concepts.__contains__)
-    notation = _literals(src, NOTATION, concepts.__contains__)
-    gap_kind = _literals(src, C + "gapKind", in_graph) if "Gap" in scan else {}
-
-    def concept_label(n: str) -> str | None:
-        return _first(pref.get(n, [])) or _first(labels.get(n, [])) or _first(notation.get(n, []))
-
+    names.pref = _literals(src, PREF_LABEL, concepts.__contains__)
+    names.notation = _literals(src, NOTATION, concepts.__contains__)
+    names.gap_kind = _literals(src, C + "gapKind", in_graph) if gaps else {}
     # areas: of services (clas:inArea) and of reports (clas:area)
     area_nodes = {n for n, k in kind.items() if k == "Area"}
-    area_label = {s: _first(v) or local_name(s) for s, v in _literals(src, LABEL, area_nodes.__contains__).items()}
+    names.area_label = {s: _first(v) or local_name(s)
+                        for s, v in _literals(src, LABEL, area_nodes.__contains__).items()}
     report_set = set(reports)
-    area_of: dict[str, str] = {}
-    report_area: dict[str, str] = {}
     for pred in (C + "inArea", C + "area"):
         for s, o in src.pairs(pred):
-            if s not in nodes and s not in report_set:
-                continue
-            aname = o.value if isinstance(o, Lit) else area_label.get(o) or local_name(o).replace("-", " ").title()
             if s in report_set:
-                report_area[report_key_of(s) or local_name(s)] = aname
-            else:
-                area_of[s] = aname
-    service_type: dict[str, str] = {}
+                names.report_area[report_key_of(s) or local_name(s)] = _area_name(o, names.area_label)
+            elif s in nodes:
+                names.area_of[s] = _area_name(o, names.area_label)
     for s, o in src.pairs(C + "serviceType"):
         if isinstance(o, str) and s in nodes:
-            service_type[s] = o
+            names.service_type[s] = o
             if o not in concepts:  # an untyped concept: still name it
-                pref.update({o: src_literals(src, o, PREF_LABEL)})
-                notation.update({o: src_literals(src, o, NOTATION)})
+                names.pref[o] = src_literals(src, o, PREF_LABEL)
+                names.notation[o] = src_literals(src, o, NOTATION)
                 concepts.add(o)
+    return names
 
+
+def _report_areas(src: TripleSource, names: _Names) -> None:
+    """Area of every report (few: one per report), for the area of report-scoped nodes."""
+    for s, o in src.pairs(C + "area"):
+        if isinstance(o, str) and o not in names.area_label:
+            names.area_label[o] = _first(src_literals(src, o, LABEL)) or local_name(o)
+        names.report_area[report_key_of(s) or local_name(s)] = _area_name(o, names.area_label)
+
+
+def _names_by_lookup(src: TripleSource, nodes: Iterable[str], kind: Mapping[str, str]) -> _Names:
+    """The same literals as ``_names_by_scan``, looked up node by node: for a few nodes of a big graph."""
+    names = _Names()
+    _report_areas(src, names)
+    concepts: set[str] = set()
+    for n in nodes:
+        k = kind.get(n)
+        names.labels[n] = src_literals(src, n, LABEL)
+        if k in ORG_KINDS:
+            names.alt[n] = src_literals(src, n, ALT_LABEL)
+        elif k == "Gap":
+            names.gap_kind[n] = src_literals(src, n, C + "gapKind")
+        elif k in ("Theme", "ServiceConcept"):
+            concepts.add(n)
+        elif k == "Area":
+            names.area_label[n] = _first(names.labels[n]) or local_name(n)
+        elif k == "Transfer":
+            svc = next((v for v in src.values(n, C + "service") if isinstance(v, str)), None)
+            if svc is not None:
+                names.service_of[n] = svc
+                st = next((v for v in src.values(svc, C + "serviceType") if isinstance(v, str)), None)
+                if st is not None:
+                    names.service_type[svc] = st
+                    concepts.add(st)
+        if k == "Service":
+            st = next((v for v in src.values(n, C + "serviceType") if isinstance(v, str)), None)
+            if st is not None:
+                names.service_type[n] = st
+                concepts.add(st)
+            area = next(iter(src.values(n, C + "inArea")), None)
+            if area is not None:
+                if isinstance(area, str) and area not in names.area_label:
+                    names.area_label[area] = _first(src_literals(src, area, LABEL)) or local_name(area)
+                names.area_of[n] = _area_name(area, names.area_label)
+    for c in concepts:
+        names.pref[c] = src_literals(src, c, PREF_LABEL)
+        names.notation[c] = src_literals(src, c, NOTATION)
+        names.labels.setdefault(c, src_literals(src, c, LABEL))
+    return names
+
+
+def _kind_by_lookup(src: TripleSource, n: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for t in src.values(n, RDF_TYPE):
+        ck = _CLASS_KIND.get(t) if isinstance(t, str) else None
+        if ck is not None and (best is None or ck < best):
+            best = ck
+    return best[1] if best else None
+
+
+def _build(src: TripleSource, nodes: Iterable[str], kind: Mapping[str, str],
+           edges: Mapping[tuple[str, str, str], list[Quote]], names: _Names) -> nx.MultiDiGraph:
+    import networkx as nx
+
+    nodes = set(nodes)
+    labels, alt, area_of, report_area = names.labels, names.alt, names.area_of, names.report_area
+    service_type, notation, concept_label = names.service_type, names.notation, names.concept_label
     alias_use: dict[str, int] = defaultdict(int)
     for n, vals in alt.items():
         if kind.get(n) in ORG_KINDS:
@@ -656,7 +741,7 @@ def _project(src: TripleSource, rels: dict[str, str], always: set[str]) -> nx.Mu
             label = f"¶{num}" if num else clip(name or local_name(n), 20)
             name = f"Finding {num or local_name(n)}" + (f" ({report})" if report else "")
         elif k == "Gap":
-            gk = _first(gap_kind.get(n, [])) or "gap"
+            gk = _first(names.gap_kind.get(n, [])) or "gap"
             attrs["gap_kind"] = gk
             label = f"{_GAP_SHORT.get(gk, clip(gk, 14))} gap"
             name = f"{gk.replace('-', ' ').capitalize()} gap" + (f" ({report})" if report else "")
@@ -665,7 +750,7 @@ def _project(src: TripleSource, rels: dict[str, str], always: set[str]) -> nx.Mu
             if date:
                 attrs["date"] = date
             label = f"transfer {date}" if date else "transfer"
-            svc = service_of.get(n)
+            svc = names.service_of.get(n)
             svc_name = (concept_label(service_type[svc]) if svc in service_type else None) or (
                 local_name(svc) if svc else "a service")
             name = f"Transfer of commissioning of {svc_name}" + (f" ({date})" if date else "")
@@ -673,7 +758,7 @@ def _project(src: TripleSource, rels: dict[str, str], always: set[str]) -> nx.Mu
             name = concept_label(n) or local_name(n).replace("-", " ")
             label = clip(name, 30)
         else:
-            name = name or (area_label.get(n) if k == "Area" else None) or local_name(n)
+            name = name or (names.area_label.get(n) if k == "Area" else None) or local_name(n)
             label = clip(name, 30)
         attrs["label"] = label
         attrs["name"] = name
@@ -1062,7 +1147,8 @@ def org_view(G: nx.MultiDiGraph, focus: str, depth: int = 2, max_nodes: int = DE
     notes: list[str] = []
     if len(dist) > max_nodes:  # choose before copying: a hub's neighbourhood can be most of the graph
         kept = sorted(dist, key=lambda n: (dist[n], -G.degree(n), n))[:max_nodes]
-        notes.append(_left_out_note(G, [n for n in dist if n not in set(kept)], len(dist), max_nodes))
+        keep = set(kept)
+        notes.append(_left_out_note([str(G.nodes[n]["kind"]) for n in dist if n not in keep], len(dist), max_nodes))
         dist = {n: dist[n] for n in kept}
     H = G.subgraph(dist).copy()
     name = G.nodes[start]["name"]
@@ -1072,19 +1158,117 @@ def org_view(G: nx.MultiDiGraph, focus: str, depth: int = 2, max_nodes: int = DE
     return view
 
 
-def _left_out_note(G: nx.MultiDiGraph, dropped: Iterable[str], total: int, max_nodes: int) -> str:
+def _left_out_note(kinds: Iterable[str], total: int, max_nodes: int) -> str:
+    """What was left out, by kind of node (``kinds``: the kind of each node left out)."""
     left_kinds: dict[str, int] = defaultdict(int)
-    for n in dropped:
-        kind = str(G.nodes[n]["kind"])
+    for kind in kinds:
         left_kinds[KIND_LABELS.get(kind, kind).lower()] += 1
     parts = ", ".join(f"{v} {k}" for k, v in sorted(left_kinds.items(), key=lambda kv: -kv[1]))
     return (f"{sum(left_kinds.values())} of {total} nodes left out to keep the page usable ({parts}); "
             f"the limit is {max_nodes} nodes (--max-nodes).")
 
 
-def query_view(G: nx.MultiDiGraph, source: Any, query: str) -> View:
-    """Whatever a SPARQL CONSTRUCT query returns, drawn (nodes known to ``G`` keep their names)."""
-    triples = as_source(source).construct(query)
+def describe(source: Any, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """Nodes of ``source`` with the attributes ``project`` gives them (kind, label, name...), looked
+    up node by node: cheap for a few nodes of a big graph. No edges."""
+    src = as_source(source)
+    wanted = list(dict.fromkeys(nodes))
+    kind = {n: k for n in wanted if (k := _kind_by_lookup(src, n)) is not None}
+    return _build(src, kind, kind, {}, _names_by_lookup(src, kind, kind))
+
+
+def neighbourhood(source: Any, focus: str, depth: int = 2, max_nodes: int = DEFAULT_MAX_NODES) -> View:
+    """The org view read straight from the source: the body named ``focus`` and everything within
+    ``depth`` relation steps, found by look-ups from the body outwards rather than by projecting the
+    whole graph (a hub such as NHS England touches thousands of nodes in a big corpus)."""
+    if depth < 1:
+        raise ViewError("--depth must be at least 1")
+    src = as_source(source)
+    bodies = project(src, relations={}, kinds=ORG_KINDS, details=False)
+    start = find_body(bodies, focus)
+    kind: dict[str, str] = {n: str(a["kind"]) for n, a in bodies.nodes(data=True)}
+    implied: dict[str, str] = {}
+
+    def kind_of(n: str) -> str:
+        if n not in kind:
+            kind[n] = _kind_by_lookup(src, n) or implied.get(n) or "Other"
+        return kind[n]
+
+    edges: dict[tuple[str, str, str], list[Quote]] = {}
+    dist = {start: 0}
+    cap = 4 * max_nodes
+
+    def link(s: str, o: str, rel: str, level: int, new: list[str]) -> None:
+        edges[(s, o, rel)] = []
+        subj_kind, obj_kind = _IMPLIED.get(rel, (None, None))
+        for n, k in ((s, subj_kind), (o, obj_kind)):
+            if k:
+                implied.setdefault(n, k)
+            if n not in dist and len(dist) < cap:
+                dist[n] = level
+                new.append(n)
+
+    def expand(n: str, level: int, new: list[str]) -> None:
+        for pred, rel in RELATIONS.items():
+            for o in src.values(n, pred):
+                if isinstance(o, str):
+                    link(n, o, rel, level, new)
+            for s in src.subjects(pred, n):
+                link(s, n, rel, level, new)
+        k = kind_of(n)
+        if k == "Transfer":
+            for svc in src.values(n, C + "service"):
+                if isinstance(svc, str):
+                    link(n, svc, TRANSFER_SERVICE, level, new)
+        elif k == "Service":
+            for t in src.subjects(C + "service", n):
+                if kind_of(t) == "Transfer":
+                    link(t, n, TRANSFER_SERVICE, level, new)
+
+    frontier = [start]
+    for level in range(1, depth + 1):
+        new: list[str] = []
+        for n in frontier:
+            if n == start or kind_of(n) not in _NO_EXPAND:
+                expand(n, level, new)
+        frontier = new
+    degree: dict[str, int] = defaultdict(int)
+    for s, o, _ in edges:
+        degree[s] += 1
+        degree[o] += 1
+    notes: list[str] = []
+    if len(dist) > max_nodes:
+        kept = sorted(dist, key=lambda n: (dist[n], -degree[n], n))[:max_nodes]
+        keep = set(kept)
+        dropped = [kind_of(n) for n in dist if n not in keep]
+        notes.append(_left_out_note(dropped, len(dist), max_nodes)
+                     + (" The search stopped early: the neighbourhood is larger still." if len(dist) >= cap else ""))
+        dist = {n: dist[n] for n in kept}
+    # edges between nodes of the outermost ring (not expanded above)
+    for n in [n for n, d in dist.items() if d == depth]:
+        for pred, rel in RELATIONS.items():
+            for obj in src.values(n, pred):
+                if isinstance(obj, str) and obj in dist:
+                    edges[(n, obj, rel)] = []
+        if kind_of(n) == "Transfer":
+            for obj in src.values(n, C + "service"):
+                if isinstance(obj, str) and obj in dist:
+                    edges[(n, obj, TRANSFER_SERVICE)] = []
+    for n in dist:
+        kind_of(n)
+    H = _build(src, dist, kind, edges, _names_by_lookup(src, dist, kind))
+    name = H.nodes[start]["name"]
+    return View("org", f"{name}: everything within {depth} step{'s' if depth > 1 else ''} across all reports",
+                H, layers=dict(dist), focus=start, notes=notes)
+
+
+def query_view(G: nx.MultiDiGraph | None, source: Any, query: str) -> View:
+    """Whatever a SPARQL CONSTRUCT query returns, drawn. Nodes known to ``G`` (or, without ``G``,
+    typed in ``source``) keep their kinds and names."""
+    src = as_source(source)
+    triples = src.construct(query)
+    if G is None:
+        G = describe(src, {n for s, _, o in triples for n in (s, o) if isinstance(n, str)})
     H = project_triples(triples, base=G)
     view = View("query", "Query result", H)
     if H.number_of_nodes() == 0:
@@ -1122,7 +1306,8 @@ def limit_view(view: View, max_nodes: int = DEFAULT_MAX_NODES) -> View:
     else:
         kept = sorted(H.nodes, key=lambda n: (-H.degree(n), n))[:max_nodes]
     kept_set = set(kept)
-    view.notes.append(_left_out_note(H, [n for n in H.nodes if n not in kept_set], total, max_nodes))
+    view.notes.append(_left_out_note([str(a["kind"]) for n, a in H.nodes(data=True) if n not in kept_set], total,
+                                     max_nodes))
     sub = H.subgraph(kept_set).copy()
     view.graph = sub
     if view.layers:
@@ -1149,6 +1334,26 @@ def select_view(G: nx.MultiDiGraph, name: str, *, area: str | None = None, focus
         if not query:
             raise ViewError("the query view needs --query FILE.rq (a SPARQL CONSTRUCT query)")
         view = query_view(G, source, query)
+    else:
+        raise ViewError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
+    return limit_view(view, max_nodes)
+
+
+def view_from_source(source: Any, name: str, *, area: str | None = None, focus: str | None = None,
+                     depth: int = 2, query: str | None = None, max_nodes: int = DEFAULT_MAX_NODES) -> View:
+    """The named view read from ``source`` with as little reading as each view allows (without the
+    long texts: see ``attach_details``)."""
+    src = as_source(source)
+    if name == "org":
+        if not focus:
+            raise ViewError("the org view needs --focus NAME (a body's name or acronym)")
+        view = neighbourhood(src, focus, depth, max_nodes)
+    elif name == "query":
+        if not query:
+            raise ViewError("the query view needs --query FILE.rq (a SPARQL CONSTRUCT query)")
+        view = query_view(None, src, query)
+    elif name in VIEW_NEEDS:
+        return select_view(project_for_view(src, name), name, area=area, max_nodes=max_nodes)
     else:
         raise ViewError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
     return limit_view(view, max_nodes)

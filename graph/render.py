@@ -509,12 +509,12 @@ def render(source: Any, output: Path, view: str = "commissioning", *, area: str 
            max_nodes: int = DEFAULT_MAX_NODES, physics_limit: int = PHYSICS_LIMIT,
            title: str | None = None) -> RenderResult:
     """Project ``source`` (a path, store or rdflib graph), select the view and write the page."""
-    from .nxproject import as_source, attach_details, project_for_view, select_view
+    from .nxproject import as_source, attach_details, view_from_source
 
     t0 = time.perf_counter()
     src = as_source(source)
-    G = project_for_view(src, view)  # only what the view draws; the long texts only for what is drawn
-    v = select_view(G, view, area=area, focus=focus, depth=depth, source=src, query=query, max_nodes=max_nodes)
+    # read only what the view draws, and the long texts only for what is on the page
+    v = view_from_source(src, view, area=area, focus=focus, depth=depth, query=query, max_nodes=max_nodes)
     attach_details(v.graph, src)
     result = write_page(v, output, physics_limit=physics_limit, title=title)
     result.seconds = time.perf_counter() - t0

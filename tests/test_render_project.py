@@ -15,12 +15,15 @@ from clasgraph.graph.nxproject import (
     ViewError,
     as_source,
     attach_details,
+    describe,
     find_body,
     limit_view,
+    neighbourhood,
     org_short_label,
     project,
     select_view,
     tooltip,
+    view_from_source,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -203,3 +206,35 @@ def test_arrangements_alone_give_edges():
     assert H.has_edge(str(org), str(svc), "commissions")
     assert H.edges[str(org), str(svc), "commissions"]["evidence"][0].text == "The body commissions the service"
     assert str(a) not in H
+
+
+@pytest.mark.parametrize("focus,depth", [("Hillside", 1), ("Hillside", 2), ("NHSE", 3), ("Northvale CCG", 2)])
+def test_neighbourhood_read_from_the_source_matches_the_projection(focus, depth):
+    a = select_view(project(FIXTURE, details=False), "org", focus=focus, depth=depth)
+    b = neighbourhood(FIXTURE, focus, depth)
+    assert set(b.graph.nodes) == set(a.graph.nodes)
+    assert set(b.graph.edges(keys=True)) == set(a.graph.edges(keys=True))
+    for n in a.graph.nodes:
+        assert {k: b.graph.nodes[n][k] for k in ("kind", "label", "name")} == \
+               {k: a.graph.nodes[n][k] for k in ("kind", "label", "name")}
+    assert b.layers == a.layers and b.focus == a.focus
+
+
+def test_neighbourhood_limit_keeps_the_nearest():
+    v = neighbourhood(FIXTURE, "Northvale CCG", 3, max_nodes=6)
+    assert v.graph.number_of_nodes() == 6
+    assert v.layers is not None and max(v.layers.values()) == 1
+    assert any("left out" in n for n in v.notes)
+
+
+def test_views_from_the_source(tmp_path):
+    v = view_from_source(FIXTURE, "commissioning", area="Eastbrook")
+    assert {a["kind"] for _, a in v.graph.nodes(data=True)} >= {"Service", "ClinicalCommissioningGroup"}
+    q = V.sparql_prefixes() + "CONSTRUCT { ?g clas:concerns ?x } WHERE { ?g clas:concerns ?x }"
+    qv = view_from_source(FIXTURE, "query", query=q)
+    assert qv.graph.nodes[NV + "gap/1"]["kind"] == "Gap"  # described from the store, no full projection
+    assert qv.graph.nodes[V.org_iri("northvale-ccg")]["name"] == "Northvale CCG"
+    with pytest.raises(ViewError, match="unknown view"):
+        view_from_source(FIXTURE, "pie-chart")
+    d = describe(FIXTURE, [V.org_iri("northvale-council"), "http://example.org/unknown"])
+    assert list(d.nodes) == [V.org_iri("northvale-council")] and d.nodes[V.org_iri("northvale-council")]["label"] == "NMBC"
