@@ -70,9 +70,14 @@ def extract(path: Path, data: bytes, fmt: str) -> tuple[str, list[str]]:
     raise ReportError(source, f"no reader for format {fmt!r}")
 
 
+# Word writes bullets in the Symbol and Wingdings fonts; PDFs then carry private-use code points for them.
+SYMBOL_BULLETS = dict.fromkeys(map(ord, "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf06e\uf0a8\u27a2\u2751\u25aa"), "•")
+
+
 def fix_chars(text: str) -> str:
     for lig, rep in LIGATURES.items():
         text = text.replace(lig, rep)
+    text = text.translate(SYMBOL_BULLETS)
     # PDFium reports a hyphen at a line end as U+0002 (whether the word was split there or is a compound:
     # the vocabulary decides, see _dehyphenate); U+00AD is a soft hyphen: the word was split there.
     return text.replace("\x02", "-").replace("\ufffe", "-").replace("\r", "")
@@ -215,25 +220,31 @@ def _furniture_key(text: str) -> str:
 
 
 def _mark_furniture(pages: list[list[Line]], sizes: list[tuple[float, float]]) -> None:
-    """Running headers/footers: text in the top or bottom band of a page recurring on several pages
-    (digits ignored), and page numbers ("Page 3 of 31", "3") in those bands."""
+    """Running headers/footers: among the outermost lines of a page (its first two and last three) lying in
+    the top or bottom 12 %, those recurring on a quarter of the pages (digits ignored, so "Page 3 of 31"
+    matches "Page 4 of 31"), and page numbers ("3", "Page 3 of 31"). A numbered paragraph never is."""
+
+    def candidates(p: int) -> list[Line]:
+        lines, h = pages[p], sizes[p][1]
+        outer = lines[:2] + [ln for ln in lines[-3:] if ln not in lines[:2]]
+        return [ln for ln in outer if (ln.bottom > h * 0.88 or ln.top < h * 0.12)
+                and not PARA_NO.match(ln.text().split(" ", 1)[0].split("\t", 1)[0])]
+
     band: dict[str, set[int]] = {}
-    for p, lines in enumerate(pages):
-        h = sizes[p][1]
-        for ln in lines:
-            if ln.bottom > h * 0.88 or ln.top < h * 0.12:
-                band.setdefault(_furniture_key(ln.text()), set()).add(p)
+    for p in range(len(pages)):
+        for ln in candidates(p):
+            band.setdefault(_furniture_key(ln.text()), set()).add(p)
     need = 2 if len(pages) < 6 else max(2, len(pages) // 4)
     running = {k for k, ps in band.items() if len(ps) >= need}
     for p, lines in enumerate(pages):
-        h = sizes[p][1]
+        for ln in candidates(p):
+            t = ln.text()
+            if _furniture_key(t) in running or PAGE_NO.match(t.strip()):
+                ln.kind = "furniture"
         for ln in lines:
             t = ln.text()
-            in_band = ln.bottom > h * 0.88 or ln.top < h * 0.12
-            if in_band and (_furniture_key(t) in running or PAGE_NO.match(t.strip())):
-                ln.kind = "furniture"
-            elif PAGE_NO_TAIL.search(t) and len(t) < 160 and (in_band or "\t" in t):
-                ln.kind = "furniture"
+            if ln.kind != "furniture" and PAGE_NO_TAIL.search(t) and len(t) < 160 and "\t" in t:
+                ln.kind = "furniture"  # "Review of ... in X<TAB>Page 12 of 31" wherever it is
 
 
 def _is_new_item(text: str) -> bool:

@@ -202,3 +202,17 @@ def test_font_changes_and_superscripts_inside_a_line() -> None:
     text, _ = readers.extract_pdf(bytes(pdf.output()), "fonts.pdf")
     assert "Visits were timely and recorded (Recommendation 1.2). Reviewed daily." in text
     assert "Date of review: 1st December 2014" in text
+
+
+def test_symbol_font_bullets_and_page_number_only_footers(tmp_path: Path) -> None:
+    from clasgraph.build.readers import fix_chars
+
+    assert fix_chars("\uf0b7\tThe review explored") == "•\tThe review explored"
+    text = "\n".join(["Review of health services for Children Looked After and Safeguarding in Ashby",
+                      *[f"1.{i} The named nurse saw every child placed out of area within the month." for i in
+                        range(1, 100)]])
+    pdf = synth.render_pdf(text, tmp_path / "p.pdf", area="Ashby", footer_title=False, running_header=True)
+    doc = read.read_file(pdf)
+    assert numbers(doc.text) == [f"1.{i}" for i in range(1, 100)]
+    assert not re.search(r"Page \d+ of \d+", doc.text)
+    assert doc.text.count("Review of health services for Children Looked After") == 1  # header gone, title kept
