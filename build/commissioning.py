@@ -1151,13 +1151,12 @@ class _Extractor:
         flags: dict[str, bool] = {}
         members = olist.members
         text = sv.text
-        for i, om in enumerate(members):
+        for om in members:
             nxt = next((o.start for o in sv.oms if o.start >= om.end and set(o.keys) != set(om.keys)), len(text))
             segment = text[om.end : nxt]
             excluded = bool(re.search(r"not\s+(?:been\s+)?included\s+in\s+(?:this|the)\b", segment, re.I))
             for k in om.keys:
                 flags[k] = flags.get(k, False) or not excluded
-            del i
         return flags
 
     def _compounds(self, sv: SentenceView, cues: list[tuple[str, str, str | None, int, int, object]]) -> list[Fact]:
