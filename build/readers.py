@@ -444,6 +444,10 @@ def extract_html(data: bytes, source: str) -> tuple[str, list[str]]:
         tag.decompose()
     for tag in soup.find_all("footer"):
         tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "search", "contentinfo", "dialog", "alert"]}):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"aria-hidden": "true"}):
+        tag.decompose()
     for tag in soup.find_all(["sup", "sub"]):  # "1<sup>st</sup>" is one word: "1st"
         tag.replace_with(tag.get_text())
     soup.smooth()
