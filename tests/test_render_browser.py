@@ -124,7 +124,10 @@ def views_of(graph: Path) -> list[tuple[str, dict[str, Any]]]:
     busiest = max((n for n, a in G.nodes(data=True) if a["kind"] in ORG_KINDS), key=G.degree)
     views: list[tuple[str, dict[str, Any]]] = [("commissioning", {"area": a}) for a in areas]
     views += [("commissioning", {}), ("recommendations", {}), ("gaps", {}),
-              ("org", {"focus": G.nodes[busiest]["name"], "depth": 1})]
+              ("org", {"focus": G.nodes[busiest]["name"], "depth": 1}),
+              ("query", {"query": "PREFIX clas: <https://w3id.org/clasgraph/ontology#>\n"
+                                  "CONSTRUCT { ?o clas:commissions ?s . ?p clas:provides ?s }\n"
+                                  "WHERE { ?o clas:commissions ?s . OPTIONAL { ?p clas:provides ?s } }"})]
     return views
 
 
