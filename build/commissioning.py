@@ -185,7 +185,7 @@ ORG_HEAD_RE = re.compile(
 
 
 SITE_NAME_RE = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){1,5}(?:Hospital|Infirmary|Unit|Centre)\b")
-QUALIFIED_RE = re.compile(r"\b(?:community|acute|specialist|specialised|mental|universal|targeted|hospital|"
+QUALIFIED_RE = re.compile(r"\b(?:community|acute|specialist|specialised|mental|universal|targeted|hospital|public|"
                           r"primary|secondary|tertiary|dental|therapy)\s+$", re.I)
 
 
@@ -793,7 +793,10 @@ class _Extractor:
                 if kind == "active-provide" and re.fullmatch(r"leads?", text[cstart:cend].strip(), re.I) and not re.match(
                         r"\s*(?:this|it|the\s+(?:collaboration|partnership|consortium|service|provision))\b", text[cend:], re.I):
                     continue  # "lead" is a verb here only for "X leads this/the collaboration"; "GP leads" are people
-                subj = self._subject_orgs(sv, cstart, prev_end, source, register=(kind == "active-provide"))
+                floor = prev_end
+                if re.fullmatch(r"\s*,?\s*(?:which|who)\s+(?:also\s+|now\s+|currently\s+)?", text[prev_end:cstart]):
+                    floor = 0  # "... provided by B (B), which also provides Y": B is the subject again
+                subj = self._subject_orgs(sv, cstart, floor, source, register=(kind == "active-provide"))
                 if not subj and kind == "active-provide":
                     if ANAPHORIC_ORG_RE.search(text[max(prev_end, 0) : cstart].rstrip()) and state.last_provider:
                         subj = state.last_provider

@@ -529,3 +529,11 @@ def test_unrecognised_commissioner_is_reported() -> None:
     res, _ = run("Adult substance misuse services are commissioned by the board.")
     assert res.arrangements == []
     assert len(res.warnings) == 1 and "the board" in res.warnings[0] and "substance-misuse-adults" in res.warnings[0]
+
+
+def test_relative_clause_after_provider_and_public_health_services() -> None:
+    res, _ = run(["CAMHS are provided by Moorland Mental Health NHS Trust (MMHT), which also provides adult mental "
+                  "health services.",
+                  "NCC commissions public health services for children including health visiting and school nursing."])
+    assert pairs(res, "provides") == {("mht", "camhs"), ("mht", "adult-mental-health")}
+    assert pairs(res, "commissions") == {("ncc", "health-visiting"), ("ncc", "school-nursing")}
