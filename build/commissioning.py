@@ -464,6 +464,7 @@ PASSIVE_CUES: list[tuple[str, str, str | None, re.Pattern[str]]] = [
     ("passive", "provides", "input", re.compile(r"\bwith\s+(?:some\s+|additional\s+|clinical\s+|specialist\s+)*input\s+from\b", re.I)),
     ("passive", "provides", "collaboration", re.compile(r"\bknown\s+(?:collectively\s+|jointly\s+)?as\b", re.I)),
 ]
+ELLIPSIS_RE = re.compile(r"\s*,?\s*(?:and|while|whilst)\s+(?P<np>(?:the\s+)?[^,;.]{2,60}?)\s+by\b", re.I)
 CONTINUE_RE = re.compile(r"\s*[,;]?\s*(?:and|or)\s+(?:also\s+)?by\b", re.I)
 
 ACTIVE_COMMISSION_RE = re.compile(r"\b(?:jointly\s+|also\s+|currently\s+|now\s+)?(?:co-)?commission(?:s|ed)?\b(?!\s+(?:by|for\s+[^.]{0,60}?\s+by)\b)", re.I)
@@ -772,17 +773,26 @@ class _Extractor:
                 # "... by A for North X and by B for South X"
                 while True:
                     c = CONTINUE_RE.match(text[prev_end:])
+                    own: list[str] = []
                     if not c:
-                        break
+                        # "... is employed by A and the designated nurse by B": a new subject, same verb
+                        c = ELLIPSIS_RE.match(text[prev_end:])
+                        if not c:
+                            break
+                        own = [x.key for x in sv.services_in(prev_end + c.start("np"), prev_end + c.end("np"))]
+                        if not own:
+                            break
                     pos = prev_end + c.end()
                     ol2 = parse_org_list(sv, pos, source, allow_new=(prev_relation == "provides"))
                     if not ol2.members:
                         break
                     ts, te = self._trailing_services(sv, ol2.end)
+                    if own:
+                        ts = own + ts
                     te = self._skip_places(sv, te)
                     places2 = sv.places_in(pos, self._segment_end(sv, te, cues))
                     sc2 = self._scope(places2, sv.places_in(subj_a, subj_b), lead_place)
-                    facts.append(Fact(prev_relation, ol2.members, _unique(services + ts), sc2, (ev_start, te), role=role,
+                    facts.append(Fact(prev_relation, ol2.members, _unique(ts if own else services + ts), sc2, (ev_start, te), role=role,
                                       in_review=self._review_flags(sv, ol2), hints=ol2.hints))
                     if sc2 != prev_scope:
                         prev_scope = None  # "by A for North X and by B for South X": what follows covers both

@@ -537,3 +537,10 @@ def test_relative_clause_after_provider_and_public_health_services() -> None:
                   "NCC commissions public health services for children including health visiting and school nursing."])
     assert pairs(res, "provides") == {("mht", "camhs"), ("mht", "adult-mental-health")}
     assert pairs(res, "commissions") == {("ncc", "health-visiting"), ("ncc", "school-nursing")}
+
+
+def test_elliptical_second_subject() -> None:
+    res, _ = run("The designated doctor for looked-after children is employed by EHFT and the designated nurse by "
+                 "North Northshire CCG. School nursing is commissioned by NCC and health visiting by RCC.")
+    assert pairs(res, "provides") == {("ehft", "designated-professionals"), ("north-ccg", "designated-professionals")}
+    assert pairs(res, "commissions") == {("ncc", "school-nursing"), ("rcc", "health-visiting")}
