@@ -318,7 +318,17 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
             result.errors.append(r.error)
         result.warnings.extend(r.warnings)
     result.reports = outcomes
-    good = [r for r in outcomes if r.error is None]
+    good: list[ReportOutcome] = []
+    first_of: dict[str, ReportOutcome] = {}
+    for r in outcomes:  # the same report twice (a PDF and its text, a copy): one named graph, built once
+        if r.error is not None:
+            continue
+        if r.key in first_of:
+            result.warnings.append(f"{r.source}: the same report as {first_of[r.key].source} (key {r.key}); "
+                                   f"built once, from {first_of[r.key].source}")
+            continue
+        first_of[r.key] = r
+        good.append(r)
     by_path = {src: p for p, src in todo}
 
     if fail_fast and result.errors:

@@ -236,3 +236,15 @@ def write_and_read(outcomes, path: Path) -> str:  # type: ignore[no-untyped-def]
 
     write_output(outcomes, path)
     return str(path)
+
+
+def test_the_same_report_twice_is_built_once(tmp_path: Path) -> None:
+    text = synth.generated_report(31, "Kestrelmouth")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    synth.render_html(text, tmp_path / "r.html", area="Kestrelmouth")
+    out = tmp_path / "o.trig"
+    r = run_build([tmp_path], output=out, store_dir=tmp_path / "store", jobs=1)
+    assert r.ok
+    assert any("the same report as" in w for w in r.warnings)
+    assert len(graphs_of(out)) == 2  # the report once, and the ontology
+    assert len(read_index(tmp_path / "store").reports) == 1
