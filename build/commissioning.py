@@ -403,8 +403,9 @@ def _register(sv: SentenceView, at: int, raw: str, hint: str | None, source: str
     name = re.sub(r"\s+(?:in|on|of|and|for|the|&)$", "", name)
     if any(at <= s.start < at + len(raw) for s in sv.services):
         return None  # "CAMHS provide ...": a service, not a body
-    if re.search(r"\b(?:Hospital|Unit|Centre|Clinic)$", name) and not re.search(r"\b(?:NHS|Trust)\b", name):
-        hint = hint or "IndependentProvider"
+    if re.search(r"\b(?:Hospital|Unit|Centre|Clinic)$", name) and not re.search(
+            r"\b(?:NHS|Trust|Teaching|University|General|District|Royal|Community|Infirmary)\b", name):
+        hint = hint or "IndependentProvider"  # a hospital with no NHS marks: "Larchwood Hospital"
     key = sv.orgs.resolve(raw) or sv.orgs.resolve(name)
     if key is None:
         if not name:
