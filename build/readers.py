@@ -444,10 +444,12 @@ def extract_html(data: bytes, source: str) -> tuple[str, list[str]]:
         tag.decompose()
     for tag in soup.find_all("footer"):
         tag.decompose()
-    for tag in soup.find_all(attrs={"role": ["navigation", "search", "contentinfo", "dialog", "alert"]}):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"aria-hidden": "true"}):
-        tag.decompose()
+    hidden_roles = {"navigation", "search", "contentinfo", "dialog", "alert"}
+    for tag in [t for t in soup.find_all(True) if isinstance(t, Tag)]:
+        if tag.decomposed:
+            continue
+        if tag.get("role") in hidden_roles or tag.get("aria-hidden") == "true":
+            tag.decompose()
     for tag in soup.find_all(["sup", "sub"]):  # "1<sup>st</sup>" is one word: "1st"
         tag.replace_with(tag.get_text())
     soup.smooth()

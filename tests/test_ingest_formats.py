@@ -85,7 +85,8 @@ def test_html_structure_and_entities() -> None:
     <table><tr><th>Date of review:</th><td>1<sup>st</sup> March 2016 &ndash; 4<sup>th</sup> March 2016</td></tr></table>
     <h2>Recommendations</h2><p><strong>1. Ashby CCG should:</strong></p>
     <ul><li>1.1 Ensure that children\x92s health plans are reviewed.</li><li>Monitor it &amp; report</li></ul>
-    <p>Line one<br>Line two</p><!-- a comment --><script>alert(1)</script></article>
+    <p>Line one<br>Line two</p><!-- a comment --><script>alert(1)</script>
+    <div role="navigation">Menu links</div><p>Share <span aria-hidden="true">icon-glyph</span></p></article>
     <footer>Contact us</footer></body></html>"""
     text, _ = readers.extract_html(html, "a.html")
     lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -94,7 +95,7 @@ def test_html_structure_and_entities() -> None:
     assert "1.1 Ensure that children\u2019s health plans are reviewed." in lines  # cp1252 per the meta charset
     assert "- Monitor it & report" in lines
     assert "Line one" in lines and "Line two" in lines
-    for junk in ("Skip to content", "alert", "a comment", "Contact us", "color:red"):
+    for junk in ("Skip to content", "alert", "a comment", "Contact us", "color:red", "Menu links", "icon-glyph"):
         assert junk not in text
 
 
