@@ -1,8 +1,8 @@
 """Accuracy of commissioning, provision and transfers (issue 3, "Done when"), measured as the shared
 scorer measures it, on the corpus reports and on variants of them.
 
-Variants: bodies and places renamed (tests/variants.py), the layout changed (Markdown <-> PDF-like
-text), and every commissioning statement *rephrased* by :func:`rephrase` below: passive turned
+Variants: bodies and places renamed (tests/variants.py), every commissioning statement *rephrased*
+by :func:`rephrase` below (alone, after renaming, and laid out as PDF-extracted text): passive turned
 active and active turned passive, lists reordered, scopes moved to the front or the back of the
 sentence, transfers and lead-commissioner statements reworded. The rephrasing changes the report
 text and the gold's evidence quotes alike; the facts (who commissions/provides what) stay the same,
@@ -254,11 +254,10 @@ def _variants(path: Path) -> list[tuple[str, Transform, str]]:
     def rephrased_pdf(t: str, g: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return V.md_to_pdf_text(*rephrased(t, g))
 
-    relaid: Transform = V.md_to_pdf_text if fmt == "markdown" else V.pdf_text_to_md
+    # the other layout is covered by "rephrased" (Markdown) and "rephrased+pdf-text" (PDF-like text)
     return [
         ("original", lambda t, g: (t, g), fmt),
         ("renamed", lambda t, g: V.rename(t, g, 1), fmt),
-        ("relaid", relaid, "text" if fmt == "markdown" else "markdown"),
         ("rephrased", rephrased, "markdown"),
         ("renamed+rephrased", renamed_rephrased, "markdown"),
         ("rephrased+pdf-text", rephrased_pdf, "text"),
