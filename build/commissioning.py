@@ -490,6 +490,12 @@ RESPONSIBLE_FOR_RE = re.compile(
     re.I,
 )
 COMMISSIONER_OF_RE = re.compile(r"\b(?:the\s+)?(?:lead\s+|joint\s+|main\s+)?commissioners?\s+(?:of|for)\s+", re.I)
+NOT_A_SERVICE_OBJECT_RE = re.compile(
+    r"\s*(?:(?:an?|the|some|its|their|regular|annual|additional|independent|external|joint|level\s+\d)\s+)*"
+    r"(?:\w+\s+){0,2}?(?:review|audit|report|evaluation|study|consultation|analysis|inspection|investigation|"
+    r"training|survey|research|supervision|update|briefing|feedback|information|advice)s?\b",
+    re.I,
+)
 PRONOUN_OBJECT_RE = re.compile(
     r"^\s*(?:them|it|both|these(?:\s+services?)?|those(?:\s+services?)?|this(?:\s+service)?|the\s+services?|"
     r"the\s+latter|the\s+former)\b", re.I)
@@ -817,6 +823,9 @@ class _Extractor:
                     continue
                 if re.search(r"\b(?:not|no longer|never|previously|formerly)\b", text[subj[-1].end : cstart], re.I):
                     continue
+                nso = NOT_A_SERVICE_OBJECT_RE.match(text[cend:]) if kind in ("active-commission", "active-provide") else None
+                if nso and not any(cend <= x.start < cend + nso.end() for x in sv.services):
+                    continue  # "commissioned a review of CAMHS", "provides training to school nurses"
                 if kind in ("active-commission", "active-provide", "became") and FUTURE_RE.search(text[subj[-1].end : cstart]):
                     continue
                 obj_a = cend

@@ -544,3 +544,9 @@ def test_elliptical_second_subject() -> None:
                  "North Northshire CCG. School nursing is commissioned by NCC and health visiting by RCC.")
     assert pairs(res, "provides") == {("ehft", "designated-professionals"), ("north-ccg", "designated-professionals")}
     assert pairs(res, "commissions") == {("ncc", "school-nursing"), ("rcc", "health-visiting")}
+
+
+def test_commissioning_a_review_is_not_commissioning_the_service() -> None:
+    res, _ = run(findings={"5.1.3": "North Northshire CCG commissioned an independent review of CAMHS in 2015.",
+                           "5.3.1": "Westvale Community NHS Trust provides level 3 training to school nurses."})
+    assert res.arrangements == []
