@@ -1259,18 +1259,22 @@ class _Extractor:
             return False
         from_key = to_key = None
         services: list[str] = []
-        fm = re.search(r"\bfrom\s+(?:the\s+)?", text[verb.start() :])
-        tm = re.search(r"\bto\s+(?:the\s+)?", text[verb.start() :])
+        def body_after(word: str) -> tuple[str | None, bool]:
+            """The single body right after "<word> (the)" (the first such), and whether the word occurs."""
+            seen = False
+            for m in re.finditer(rf"\b{word}\s+(?:the\s+)?", text[verb.start() :]):
+                seen = True
+                om = sv.om_at(verb.start() + m.end())
+                if om is not None and len(om.keys) == 1:
+                    return om.keys[0], True
+            return None, seen
+
+        from_key, fm = body_after("from")
         if re.match(r"took over", verb.group(0), re.I):
             subj = self._subject_orgs(sv, verb.start(), 0)
             to_key = subj[-1].keys[0] if subj else None
-            tm = None
-        if tm:
-            om = sv.om_at(verb.start() + tm.end())
-            to_key = om.keys[0] if om and len(om.keys) == 1 else None
-        if fm:
-            om = sv.om_at(verb.start() + fm.end())
-            from_key = om.keys[0] if om and len(om.keys) == 1 else None
+        else:
+            to_key, _ = body_after("to")
         if from_key is None and not fm:
             subj = self._subject_orgs(sv, verb.start(), 0)
             if subj and not re.match(r"took over", verb.group(0), re.I):

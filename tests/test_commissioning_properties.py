@@ -145,3 +145,30 @@ def test_generated_scopes(form: str, services: list[str], bodies: list[str], pro
     res, _ = R.run(text)
     assert R.facts(res, "commissions") == want_c, text
     assert R.facts(res, "provides") == want_p, text
+
+
+MONTHS = {"January": "01", "April": "04", "October": "10", "December": "12"}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    form=st.sampled_from([
+        "Responsibility for the commissioning of {S} transferred from {A} to {B} in {D}.",
+        "In {D}, {B} took over responsibility for commissioning {S} from {A}.",
+        "{A} transferred the commissioning of {S} to {B} in {D}.",
+        "Commissioning responsibility for {S} passed from {A} to {B} in {D}.",
+    ]),
+    services=st.lists(st.sampled_from(LABELS), min_size=1, max_size=2, unique_by=lambda lab: find_services(lab)[0].key),
+    bodies=st.lists(st.sampled_from(COMMISSIONERS), min_size=2, max_size=2, unique=True),
+    month=st.sampled_from(sorted(MONTHS)),
+    year=st.integers(min_value=2012, max_value=2019),
+)
+def test_generated_transfers(form: str, services: list[str], bodies: list[str], month: str, year: int) -> None:
+    text = _cap(form.format(S=_join(services), A=_name(bodies[0], False), B=_name(bodies[1], False),
+                            D=f"{month} {year}"))
+    keys = {find_services(lab)[0].key for lab in services}
+    res, _ = R.run(text)
+    date = f"{year}-{MONTHS[month]}"
+    assert {(t.service, t.from_org, t.to_org, t.date) for t in res.transfers} == {
+        (k, bodies[0], bodies[1], date) for k in keys}, text
+    assert R.pairs(res, "commissions") == set(), text
