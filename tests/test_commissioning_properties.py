@@ -61,6 +61,14 @@ TEMPLATES = {
     "passive-provide": "{S} are provided by {B}.",
     "active-provide": "{B} provides {S}.",
     "active-both": "{A} commissions {S} from {B}.",
+    "reduced-provide": "{S}, provided by {B}, were praised by families.",
+    "which-provides": "We met staff from {B}, which provides {S}.",
+    "provider-of": "{B} is the main provider of {S}.",
+    "commissioned-to-provide": "{B} has been commissioned to provide {S}.",
+    "delivered-by": "{S} are delivered by {B}.",
+    "runs": "{B} runs {S}.",
+    "lead-commissioner": "{A} is the lead commissioner for {S}.",
+    "as-commissioner": "This was raised with {A} as the commissioner of {S}.",
 }
 
 
