@@ -550,3 +550,17 @@ def test_commissioning_a_review_is_not_commissioning_the_service() -> None:
     res, _ = run(findings={"5.1.3": "North Northshire CCG commissioned an independent review of CAMHS in 2015.",
                            "5.3.1": "Westvale Community NHS Trust provides level 3 training to school nurses."})
     assert res.arrangements == []
+
+
+def test_provision_list_one_item_per_paragraph() -> None:
+    res, _ = run([
+        "Acute hospital services are provided by:",
+        "• Eastbrook Hospitals NHS Foundation Trust (EHFT) at Eastbrook General Hospital",
+        "• Moorland Mental Health NHS Trust – not included in this CLAS review",
+        "• Lowfield Healthcare NHS Trust",
+        "Community health services are described below.",
+        "CAMHS are provided by WCT.",
+    ])
+    got = {a.organisation: a.in_review for a in res.arrangements if a.service == "acute-hospital-services"}
+    assert got == {"ehft": True, "mht": False, "lowfield-healthcare-nhs-trust": True}
+    assert pairs(res, "provides") - {(k, "acute-hospital-services") for k in got} == {("wct", "camhs")}
