@@ -100,7 +100,12 @@
   if (data.nodes.length <= 3000) {
     var seen = {};
     data.nodes.forEach(function (n) {
-      if (!seen[n.name]) { seen[n.name] = 1; var o = document.createElement("option"); o.value = n.name; names.appendChild(o); }
+      if (n.kind !== "_heading" && !seen[n.name]) {
+        seen[n.name] = 1;
+        var o = document.createElement("option");
+        o.value = n.name;
+        names.appendChild(o);
+      }
     });
   }
   var input = document.getElementById("search");
