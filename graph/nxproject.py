@@ -17,8 +17,14 @@ Edges are keyed by their relation and carry ``relation`` and ``evidence`` (a lis
 commissioning and provision arrangements behind a commissions/provides edge).
 
 ``source`` is anything ``as_source`` accepts: an RDF file path, a store directory, a pyoxigraph Store,
-or an rdflib Graph/Dataset. Pattern look-ups by predicate keep it fast on large graphs (see
-/work/shared/NOTES-performance.md); nothing here imports pyvis.
+or an rdflib Graph/Dataset. Pattern look-ups by predicate keep it fast on large graphs; nothing here
+imports pyvis.
+
+Views (what `clasgraph render` and `clasgraph export --view` draw): ``select_view(G, name, ...)`` on
+a projection in memory, or ``view_from_source(source, name, ...)``, which reads only what the view
+needs: the column views project only their own relations (``VIEW_NEEDS``), the org view walks out from
+the body by look-ups (``neighbourhood``), and the query view describes only the nodes of the result
+(``describe``). ``attach_details`` then adds the long texts to what is drawn.
 """
 
 from __future__ import annotations
@@ -866,14 +872,14 @@ def project_triples(triples: Iterable[tuple[str, str, Term]], base: nx.MultiDiGr
         attrs = G.nodes[n]
         if base is not None and n in base:
             attrs.update(base.nodes[n])
-        elif n in types or not attrs.get("kind"):
+        else:
             k = types.get(n)
             if k is None:
                 for _, _, rel in G.out_edges(n, keys=True):
                     k = k or _IMPLIED.get(rel, (None, None))[0]
                 for _, _, rel in G.in_edges(n, keys=True):
                     k = k or _IMPLIED.get(rel, (None, None))[1]
-            attrs["kind"] = k if k in KINDS else ("Organisation" if k else "Other")
+            attrs["kind"] = k if k in KINDS else "Other"
         own = lits.get(n, {})
         name = next(iter(own.get(LABEL) or own.get(PREF_LABEL) or own.get(C + "number") or []), None)
         if "name" not in attrs:
@@ -1173,7 +1179,7 @@ def describe(source: Any, nodes: Iterable[str]) -> nx.MultiDiGraph:
     up node by node: cheap for a few nodes of a big graph. No edges."""
     src = as_source(source)
     wanted = list(dict.fromkeys(nodes))
-    kind = {n: k for n in wanted if (k := _kind_by_lookup(src, n)) is not None}
+    kind = {n: k for n in wanted if (k := _kind_by_lookup(src, n)) in KINDS}
     return _build(src, kind, kind, {}, _names_by_lookup(src, kind, kind))
 
 
