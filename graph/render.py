@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from .nxproject import (
     DEFAULT_MAX_NODES,
     KIND_LABELS,
+    ORG_KINDS,
     RELATION_LABELS,
     View,
     edge_tooltip,
@@ -468,9 +469,7 @@ def page_html(view: View, *, physics_limit: int = PHYSICS_LIMIT, title: str | No
            f"script-src {_sha256(vis_js)} {_sha256(app_js)}; "
            "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
            "base-uri 'none'; form-action 'none'")
-    n_orgs = sum(1 for _, k in H.nodes(data="kind") if k in KIND_LABELS and k not in (
-        "Service", "Transfer", "Recommendation", "UnresolvedCitation", "Finding", "Gap", "Theme",
-        "ServiceConcept", "Report", "Area", "Section", "Other"))
+    n_orgs = sum(1 for _, k in H.nodes(data="kind") if k in ORG_KINDS)
     summary = (f"{H.number_of_nodes()} nodes ({n_orgs} bodies), {H.number_of_edges()} edges. "
                + ("Nodes settle once, then stay where you drag them. " if physics else
                   "Laid out in columns; drag nodes to move them. ")
