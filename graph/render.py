@@ -320,7 +320,7 @@ def build_network(view: View, *, physics_limit: int = PHYSICS_LIMIT) -> tuple[An
         }
         if n == view.focus:
             node["borderWidth"] = 4
-            node["font"] = {"size": 18, "bold": True}
+            node["font"] = {"size": 18}
         net.nodes.append(node)
     heading_id = len(ids)
     for title, x, y in headings:
