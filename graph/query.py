@@ -380,24 +380,39 @@ def _cache_file(source: GraphSource, sparql: str) -> Path | None:
     return Path(cache_dir) / (hashlib.sha256(sparql.encode("utf-8")).hexdigest() + ".json")
 
 
+CACHE_FORMAT = "clasgraph-results-1"
+
+
 def _read_cache(path: Path) -> QueryResult | None:
+    """A cached SELECT result: variables, the distinct terms once, rows as indexes into them."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or "results" not in data:
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         return None
-    return results_from_json(data)
+    try:
+        variables = list(data["vars"])
+        terms = [Term(*t) for t in data["terms"]]
+        rows = [{v: terms[i] for v, i in zip(variables, row, strict=True) if i >= 0} for row in data["rows"]]
+    except (KeyError, TypeError, IndexError, ValueError):
+        return None
+    return QueryResult(form="SELECT", variables=variables, rows=rows)
 
 
 def _write_cache(path: Path, result: QueryResult) -> None:
     import os
     import uuid
 
+    index: dict[Term, int] = {}
+    rows = [[index.setdefault(row[v], len(index)) if v in row else -1 for v in result.variables]
+            for row in result.rows]
+    terms = [[t.kind, t.value, t.datatype, t.lang] for t in index]
+    data = {"format": CACHE_FORMAT, "vars": result.variables, "terms": terms, "rows": rows}
     try:
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-        tmp.write_text(format_result(result, "json"), encoding="utf-8")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:  # a store we may not write to: no cache, no harm
         pass
