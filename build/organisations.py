@@ -188,6 +188,12 @@ def initials(name: str) -> set[str]:
     return {a for a in out if len(a) >= 2}
 
 
+GENERIC_REFERENCES = {
+    "council": "LocalAuthority", "local authority": "LocalAuthority", "the council": "LocalAuthority",
+    "ccg": "ClinicalCommissioningGroup", "clinical commissioning group": "ClinicalCommissioningGroup",
+}
+
+
 @dataclass
 class OrgMention:
     start: int
@@ -236,6 +242,10 @@ class OrgIndex:
         key = self._surface.get(" ".join(norm_words(name)))
         if key:
             return key
+        generic = GENERIC_REFERENCES.get(name.lower())
+        if generic:  # "the council", "the local authority", "the CCG": the one such body, if only one
+            keys = [k for k, o in self.organisations.items() if o.type == generic and o.parent is None]
+            return keys[0] if len(keys) == 1 else None
         site = self._sites.get(" ".join(norm_words(name)))
         if site:
             return site
@@ -271,6 +281,7 @@ class OrgIndex:
                 surfaces.add(org.name)
                 surfaces.update(a for a in org.aliases if a not in self._weak)
             surfaces |= set(self._acronyms)
+            surfaces |= {site for org in self.organisations.values() for site in org.sites}
             surfaces = {s for s in surfaces if len(s) >= 2}
             alts = sorted(surfaces, key=len, reverse=True)
             self._pattern = re.compile(
@@ -303,11 +314,16 @@ class OrgIndex:
             return ccgs if len(ccgs) == 1 else []
         return []
 
-    def ensure(self, name: str, type_hint: str | None = None, source: str = "") -> str:
+    def ensure(self, name: str, type_hint: str | None = None, source: str = "",
+               aliases: tuple[str, ...] | list[str] = ()) -> str:
+        """Find or register the body ``name`` (with any acronyms or other spellings in ``aliases``)."""
         key = self.resolve(name)
+        if key is None:
+            key = next((k for k in (self.resolve(a) for a in aliases) if k), None)
         if key:
             if source and source not in self.organisations[key].sources:
                 self.organisations[key].sources.append(source)
+            self._register_aliases(key, aliases)
             return key
         name = re.sub(r"^(?:the|The)\s+", "", name.strip())
         typ = type_hint or _type_of(name, "")
@@ -317,8 +333,20 @@ class OrgIndex:
         self.organisations[key] = Organisation(key=key, name=name, type=typ, sources=[source] if source else [])
         self._family[key] = _family_of(name) or "provider"
         self._surface[" ".join(norm_words(name))] = key
+        self._register_aliases(key, aliases)
         self._pattern = None
         return key
+
+    def _register_aliases(self, key: str, aliases: tuple[str, ...] | list[str]) -> None:
+        org = self.organisations[key]
+        for alias in aliases:
+            if not alias or alias == org.name or self.resolve(alias) not in (None, key):
+                continue
+            org.aliases.add(alias)
+            if ACRONYM_RE.match(alias) and len(alias) <= 10:
+                self._acronyms.setdefault(alias, key)
+            self._surface.setdefault(" ".join(norm_words(alias)), key)
+            self._pattern = None
 
     # ---------------------------------------------------------------- building
 
@@ -1007,7 +1035,11 @@ def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str
                         pat + r"\)?(?:’s|'s)?\s+(?:at\s+)?$", window_before):
                     owner = cl
                     break
-            if owner is not None and not any(site in c["names"] for c in clusters if c is not owner):
+            # a site named beside its trust is the trust's, even where a statement elsewhere made a
+            # provider of it ("delivered by County Hospital obstetricians"); a body with a head of its
+            # own ("X Hospital NHS Trust") is never a site
+            if owner is not None and not any(site in c["names"] for c in clusters
+                                             if c is not owner and c["family"] != "provider"):
                 owner.setdefault("sites", set()).add(site)
     for cl in clusters:
         for site in cl.get("sites", set()):

@@ -103,3 +103,19 @@ def test_split_bodies():
         "Stafford and Surrounds CCG", "Eastgate NHS Trust"]
     assert split_bodies("A CCG, B CCG, C and D NHS Trust and E Council") == [
         "A CCG", "B CCG", "C and D NHS Trust", "E Council"]
+
+
+def test_site_named_with_its_trust_is_never_a_provider_of_its_own():
+    text = TEXT.replace("1.3 Staff at", "1.3 Care is delivered by Kingsmead Hospital obstetricians. Staff at")
+    idx = build_org_index(segment(text))
+    assert idx.resolve("Kingsmead Hospital") == idx.resolve("EHFT")
+    assert not any(o.name == "Kingsmead Hospital" for o in idx.organisations.values())
+    assert [m.key for m in idx.mentions("at Kingsmead Hospital today")] == [idx.resolve("EHFT")]
+
+
+def test_ensure_registers_aliases_and_generic_references_resolve_when_unique():
+    idx = _index()
+    key = idx.ensure("Riverside Recovery Service", "VoluntaryOrganisation", source="1.1", aliases=["RRS"])
+    assert idx.resolve("RRS") == key == idx.ensure("RRS")
+    assert idx.resolve("the council") == idx.resolve("HCC")  # one council (its public health team aside)
+    assert idx.resolve("the CCG") is None  # two CCGs: ambiguous
