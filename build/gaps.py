@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Citation, Gap, Paragraph, Structure
+from .services import find_services
 
 GAP_KINDS = ("commissioning-capacity", "service-coverage", "pathway", "governance", "workforce")
 
@@ -525,76 +526,15 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
 
 ServiceFinder = Callable[[str], list[tuple[str, int]]]  # text -> (service key, offset) in text order
 
-_FALLBACK_SERVICES: list[tuple[str, str]] = [
-    ("mash-health", r"\bMASH\b|multi[- ]agency safeguarding hub"),
-    ("family-nurse-partnership", r"\bFNP\b|family nurse partnership"),
-    ("health-visiting", r"\bhealth visit\w*"),
-    ("special-school-nursing", r"\bspecial school nurs\w*"),
-    ("school-nursing", r"\bschool nurs\w*"),
-    ("maternity", r"\bmidwi\w+|\bmaternity\b|\bantenatal\b|\bante natal\b|\bpregnan\w+|\bunborn"),
-    ("emergency-department", r"\bemergency department|\bED\b|\bA&E\b|\baccident and emergency"),
-    ("minor-injury-unit", r"\bminor injur\w+ units?|\bMIUs?\b|\bMIU['’]s\b|\burgent care\b|\bwalk[- ]in"),
-    ("camhs-tier4", r"\btier 4\b"),
-    ("camhs", r"\bCAMHS?\b|child and adolescent mental health"),
-    ("perinatal-mental-health", r"\bperinatal\b|mother and baby unit"),
-    ("adult-mental-health", r"\badult mental health|\bcommunity mental health teams?|\bCMHTs?\b|\bparental mental"),
-    ("substance-misuse-adults", r"\badult (?:drug|substance|alcohol)\w*|\bADS\b|\bDAT\b"),
-    ("substance-misuse-children", r"\b(?:young people|children)['’]?s? substance misuse"),
-    ("sexual-health", r"\bsexual health|\bCASH\b|\bcontracepti\w+"),
-    ("gum", r"\bGUM\b|genito-?urinary"),
-    ("lac-review-health-assessments", r"\breview health assessments?|\bRHAs?\b"),
-    ("lac-health", r"\blooked[- ]after child\w*|\bLAC\b|\binitial health assessments?|\bIHAs?\b|\bcare leavers?"),
-    ("primary-care", r"\bGPs?\b|\bGP['’]s\b|\bgeneral practi\w+|\bprimary care"),
-    ("designated-professionals", r"\bdesignated (?:nurse|doctor|professional)s?"),
-    ("acute-hospital-services", r"\bacute (?:hospital|trust)s?|\bhospitals?\b"),
-    ("paediatrics", r"\bpaediatric (?:ward|unit|services?)"),
-]
-def _fallback_pattern(pattern: str) -> re.Pattern[str]:
-    """Acronym alternatives ("\\bFNP\\b") match in capitals only, the other alternatives in any case."""
-    alts = pattern.split("|")
-    caps = [a for a in alts if re.search(r"[A-Z]{2,}", a)]
-    words = [a for a in alts if a not in caps]
-    parts = ([f"(?:{'|'.join(caps)})"] if caps else []) + ([f"(?i:{'|'.join(words)})"] if words else [])
-    return re.compile("|".join(parts))
-
-
-_FALLBACK_RE = [(k, _fallback_pattern(p)) for k, p in _FALLBACK_SERVICES]
-
-
-_FALLBACK_ALL = re.compile("|".join(f"(?P<s{i}>{rx.pattern})" for i, (_, rx) in enumerate(_FALLBACK_RE)))
-
-
-def fallback_find_services(text: str) -> list[tuple[str, int]]:
-    """A small service matcher (one pass of one pattern), for where the full lexicon is too slow or
-    absent: (service key, offset) in text order; at one place the earlier service of the list wins."""
-    found: list[tuple[str, int]] = []
-    for m in _FALLBACK_ALL.finditer(text):
-        group = m.lastgroup or ""
-        found.append((_FALLBACK_RE[int(group[1:])][0], m.start()))
-    return found
-
-
-# Multi-agency bodies whose health presence is a service: a gap "in the MASH" is about its health presence.
-_BODY_SERVICES: list[tuple[str, re.Pattern[str]]] = [
-    ("mash-health", re.compile(r"\bMASH\b|\b[Mm]ulti[- ]agency safeguarding hub\b")),
-]
+def service_finder(text: str) -> list[tuple[str, int]]:
+    """(service key, offset) of every service a text is about, in text order: the service lexicon of
+    ontology/services.ttl with its topical cues ("midwives" -> maternity, "the MASH" -> its health
+    presence)."""
+    return [(m.key, m.start) for m in find_services(text, topical=True)]
 
 
 def default_service_finder() -> ServiceFinder:
-    """``build.services.find_services`` (mentions with offsets) when present, else the fallback."""
-    try:
-        from .services import find_services
-    except ImportError:  # pragma: no cover - services.py ships with the package
-        return fallback_find_services
-
-    def adapted(text: str) -> list[tuple[str, int]]:
-        mentions = find_services(text)
-        found = [(m.key, m.start) for m in mentions]
-        spans = [(m.start, m.end) for m in mentions]
-        found += [(key, m.start()) for key, rx in _BODY_SERVICES for m in rx.finditer(text) if not _overlaps(m.span(), spans)]
-        return sorted(found, key=lambda kv: kv[1])
-
-    return adapted
+    return service_finder
 
 
 def _keys(found: list[tuple[str, int]], near: int | None = None) -> list[str]:

@@ -27,6 +27,7 @@ SERVICES_TTL = Path(__file__).resolve().parent.parent / "ontology" / "services.t
 
 _PREF = SKOS + "prefLabel"
 _ALT = SKOS + "altLabel"
+_HIDDEN = SKOS + "hiddenLabel"
 _NOTATION = SKOS + "notation"
 _BROADER = SKOS + "broader"
 _IN_SCHEME = SKOS + "inScheme"
@@ -61,8 +62,10 @@ class Label:
 @dataclass
 class ServiceLexicon:
     concepts: dict[str, ServiceConcept]
-    labels: dict[tuple[str, ...], Label]  # normalised words -> label
+    labels: dict[tuple[str, ...], Label]  # normalised words -> label (names of services)
     longest: int  # words in the longest label
+    topics: dict[tuple[str, ...], Label] = field(default_factory=dict)  # labels + skos:hiddenLabel cues
+    topics_longest: int = 0
 
     def key_for(self, surface: str) -> str | None:
         """The concept a whole phrase names ("School nurse services" -> "school-nursing"), or None."""
@@ -107,6 +110,7 @@ def load_lexicon(path: str | None = None) -> ServiceLexicon:
     notation: dict[str, str] = {}
     pref: dict[str, str] = {}
     alts: dict[str, list[str]] = {}
+    hidden: dict[str, list[str]] = {}
     broader: dict[str, list[str]] = {}
     in_scheme: set[str] = set()
     for t in pyoxigraph.parse(path=str(ttl), format=pyoxigraph.RdfFormat.TURTLE):
@@ -120,6 +124,8 @@ def load_lexicon(path: str | None = None) -> ServiceLexicon:
             pref[sv] = o.value
         elif p == _ALT:
             alts.setdefault(sv, []).append(o.value)
+        elif p == _HIDDEN:
+            hidden.setdefault(sv, []).append(o.value)
         elif p == _BROADER and isinstance(o, pyoxigraph.NamedNode):
             broader.setdefault(sv, []).append(o.value)
         elif p == _IN_SCHEME and isinstance(o, pyoxigraph.NamedNode) and o.value == SERVICE_SCHEME:
@@ -154,19 +160,42 @@ def load_lexicon(path: str | None = None) -> ServiceLexicon:
                 table[words] = Label(key, text, caps)
     if not table:
         raise ValueError(f"{ttl}: no service concepts in scheme {SERVICE_SCHEME}")
-    return ServiceLexicon(concepts=concepts, labels=table, longest=max(len(w) for w in table))
+    # topical cues (skos:hiddenLabel): the people and words that put a text on a service's ground
+    # ("midwives", "GPs", "pregnant women") without naming the service; never used for statements
+    topics = dict(table)
+    iri_key = {c.iri: k for k, c in concepts.items()}
+    for iri, texts in hidden.items():
+        key = iri_key.get(iri)
+        if key is None:
+            continue
+        for text in texts:
+            toks = TOKEN_RE.findall(text)
+            words = tuple(norm_token(t) for t in toks)
+            if words and words not in topics:
+                topics[words] = Label(key, text, tuple(is_acronym_token(t) for t in toks))
+    return ServiceLexicon(concepts=concepts, labels=table, longest=max(len(w) for w in table), topics=topics,
+                          topics_longest=max(len(w) for w in topics))
 
 
-def find_services(text: str) -> list[ServiceMention]:
-    """All service mentions in ``text``, in order; where two would overlap the longer wins."""
+def find_services(text: str, topical: bool = False) -> list[ServiceMention]:
+    """All service mentions in ``text``, in order; where two would overlap the longer wins.
+
+    With ``topical`` the service's topical cues (skos:hiddenLabel: "midwives" for maternity, "GPs"
+    for primary care) count too: for saying what a finding is about, not who provides what."""
+    return list(_find_services(text, topical))
+
+
+@functools.lru_cache(maxsize=16384)
+def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
     lex = load_lexicon()
+    labels, longest = (lex.topics, lex.topics_longest) if topical else (lex.labels, lex.longest)
     toks = list(TOKEN_RE.finditer(text))
     norm = [norm_token(t.group(0)) for t in toks]
     out: list[ServiceMention] = []
     i = 0
     while i < len(toks):
-        for n in range(min(lex.longest, len(toks) - i), 0, -1):
-            label = lex.labels.get(tuple(norm[i : i + n]))
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            label = labels.get(tuple(norm[i : i + n]))
             if label is None:
                 continue
             if any(c and not is_acronym_token(toks[i + k].group(0)) for k, c in enumerate(label.caps)):
@@ -177,7 +206,7 @@ def find_services(text: str) -> list[ServiceMention]:
             break
         else:
             i += 1
-    return out
+    return tuple(out)
 
 
 def service_label(key: str) -> str:

@@ -267,10 +267,9 @@ def stated_gaps(graph: Any, labels: dict[str, str] | None = None) -> list[GapIte
 def _main_service_first(item: GapItem) -> list[str]:
     """A graph keeps no order of clas:concerns: put first the service named nearest the gap's cue in
     its quote (the service the shortfall is about), then the rest in the order the quote names them."""
-    from ..build.gaps import _BODY_SERVICES, fallback_find_services
+    from ..build.gaps import service_finder
 
-    found = fallback_find_services(item.quote)
-    found += [(k, m.start()) for k, rx in _BODY_SERVICES for m in rx.finditer(item.quote)]
+    found = service_finder(item.quote)
     cue = _cue_words(item)
     at = item.quote.find(cue) if cue else -1
     at = at if at >= 0 else 0
@@ -541,16 +540,14 @@ def _next_citing(ctx: _Context, report: str, number: str, services: list[str]) -
     key = _number_key(number)
     if len(key) < 2:
         return None
-    # the small built-in matcher: fast enough to run at query time (the full lexicon takes ~0.25 s to compile)
-    from ..build.gaps import _BODY_SERVICES, fallback_find_services
+    from ..build.gaps import service_finder
 
     for step in (1, 2, 3):
         f = ctx.findings.get((report, ".".join(str(k) for k in (*key[:-1], key[-1] + step))))
         if f is None:
             return None
         if f.cites:
-            named = {k for k, _ in fallback_find_services(f.text)}
-            named |= {k for k, rx in _BODY_SERVICES if rx.search(f.text)}
+            named = {k for k, _ in service_finder(f.text)}
             return f if named.intersection(services) else None
     return None
 

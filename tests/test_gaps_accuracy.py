@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from clasgraph.build.citations import extract_citations
-from clasgraph.build.gaps import extract_gaps, fallback_find_services, strip_markers
+from clasgraph.build.gaps import extract_gaps, service_finder, strip_markers
 from clasgraph.build.model import Gap, Structure
 from clasgraph.build.read import read_text
 from clasgraph.build.segment import segment
@@ -54,7 +54,7 @@ def _structure(text: str, fmt: str) -> Structure:
 
 def _gaps(structure: Structure) -> list[Gap]:
     return extract_gaps(structure, extract_citations(structure.findings, set()), None, [],
-                        find_services=fallback_find_services)
+                        find_services=service_finder)
 
 
 def _f1(got: set[str], want: set[str]) -> float:

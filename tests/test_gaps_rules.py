@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from clasgraph.build.gaps import (
     GAP_KINDS,
     extract_gaps,
-    fallback_find_services,
     gap_sentences,
+    service_finder,
     split_clauses,
     split_sentences,
     strip_markers,
@@ -208,7 +208,7 @@ def test_extract_gaps_carries_source_services_bodies_recommendations_and_themes(
                   "(Recommendation 2.3)", "journey-1", "1.2", 1),
     ])
     gaps = extract_gaps(structure, [Citation("1.2", ["2.3"], "(Recommendation 2.3)")],
-                        _Orgs({"Wexford Trust": "wexford-trust"}), [], find_services=fallback_find_services)
+                        _Orgs({"Wexford Trust": "wexford-trust"}), [], find_services=service_finder)
     assert len(gaps) == 1
     gap = gaps[0]
     assert (gap.source, gap.kind, gap.recommendations) == ("1.2", "pathway", ["2.3"])
@@ -225,7 +225,7 @@ def test_context_section_gaps_derive_from_the_section() -> None:
         Section("about", "About the review", [
             Paragraph("There is no requirement to include prisons.", "about", None, 1)]),
     ], recommendation_lines=[])
-    gaps = extract_gaps(structure, [], None, find_services=fallback_find_services)
+    gaps = extract_gaps(structure, [], None, find_services=service_finder)
     assert [(g.source, g.kind) for g in gaps] == [("context", "commissioning-capacity")]
     assert gaps[0].services == ["family-nurse-partnership"]
 
@@ -233,5 +233,5 @@ def test_context_section_gaps_derive_from_the_section() -> None:
 def test_services_nearest_the_shortfall_come_first() -> None:
     structure = _structure([Paragraph(
         "Midwives told us that the MASH is not commissioned for all health partners.", "journey-1", "2.1", 0)])
-    gaps = extract_gaps(structure, [], None, find_services=fallback_find_services)
+    gaps = extract_gaps(structure, [], None, find_services=service_finder)
     assert gaps[0].services[0] == "mash-health"
