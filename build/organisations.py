@@ -225,6 +225,7 @@ class OrgIndex:
     _sites: dict[str, str] = field(default_factory=dict)  # normalised site name -> key
     _weak: set[str] = field(default_factory=set)  # labels as written that are not safe to match in text
     addressed: set[str] = field(default_factory=set)  # keys named in recommendation headings / front matter
+    _match_cache: dict[str, str | None] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookup
 
@@ -252,6 +253,13 @@ class OrgIndex:
         return self._match(name)
 
     def _match(self, name: str) -> str | None:
+        if name in self._match_cache:
+            return self._match_cache[name]
+        key = self._match_uncached(name)
+        self._match_cache[name] = key
+        return key
+
+    def _match_uncached(self, name: str) -> str | None:
         fam = _family_of(name)
         words = core_words(name)
         if not words:
@@ -267,7 +275,10 @@ class OrgIndex:
                     continue
                 if lw == words:
                     return key
-                score = SequenceMatcher(None, " ".join(words), " ".join(lw)).ratio()
+                a, b = " ".join(words), " ".join(lw)
+                if 2 * min(len(a), len(b)) / (len(a) + len(b)) < 0.92:
+                    continue  # the ratio cannot reach the threshold
+                score = SequenceMatcher(None, a, b).ratio()
                 if score > best_score:
                     best, best_score = key, score
         if best is not None and best_score >= 0.92 and len(" ".join(words)) >= 8:
@@ -335,6 +346,7 @@ class OrgIndex:
         self._surface[" ".join(norm_words(name))] = key
         self._register_aliases(key, aliases)
         self._pattern = None
+        self._match_cache.clear()
         return key
 
     def _register_aliases(self, key: str, aliases: tuple[str, ...] | list[str]) -> None:
@@ -351,6 +363,7 @@ class OrgIndex:
     # ---------------------------------------------------------------- building
 
     def _add(self, key: str, org: Organisation, family: str, weak: set[str] | None = None) -> None:
+        self._match_cache.clear()
         self.organisations[key] = org
         self._family[key] = family
         self._weak |= weak or set()
