@@ -185,15 +185,25 @@ def find_services(text: str, topical: bool = False) -> list[ServiceMention]:
     return list(_find_services(text, topical))
 
 
+@functools.lru_cache(maxsize=2)
+def _first_words(topical: bool) -> frozenset[str]:
+    lex = load_lexicon()
+    return frozenset(words[0] for words in (lex.topics if topical else lex.labels))
+
+
 @functools.lru_cache(maxsize=16384)
 def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
     lex = load_lexicon()
     labels, longest = (lex.topics, lex.topics_longest) if topical else (lex.labels, lex.longest)
+    firsts = _first_words(topical)
     toks = list(TOKEN_RE.finditer(text))
     norm = [norm_token(t.group(0)) for t in toks]
     out: list[ServiceMention] = []
     i = 0
     while i < len(toks):
+        if norm[i] not in firsts:  # no label starts with this word
+            i += 1
+            continue
         for n in range(min(longest, len(toks) - i), 0, -1):
             label = labels.get(tuple(norm[i : i + n]))
             if label is None:
