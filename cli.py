@@ -319,9 +319,11 @@ def query_cmd(args: tuple[str, ...], query_file: Path | None, expr: str | None, 
     GRAPH is a store directory or an RDF file; without it, the default store (./.clasgraph/store or
     $CLASGRAPH_STORE). Examples:
 
+    \b
       clasgraph query out/store who-commissions-what --param area=Stockport
-
+      clasgraph query out/store recommendations-for --param org="Stockport CCG" --format md
       clasgraph query out/demo.trig -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+      clasgraph query --endpoint http://127.0.0.1:7878/query bodies-by-load
     """
     from clasgraph.graph import query as Q
 
