@@ -85,6 +85,7 @@ def main() -> None:
     shutil.rmtree(store, ignore_errors=True)
     output = args.workdir / f"out-{args.format}-{args.count}.trig" if args.output else None
 
+    read_rate = time_reading(corpus, args.jobs)
     first = run_child(corpus, store, output, args.jobs)
     second = run_child(corpus, store, None, args.jobs)
     rate = first["built"] / first["wall"] if first["wall"] else 0.0
@@ -93,6 +94,8 @@ def main() -> None:
           f"on {os.cpu_count()} CPUs")
     print(f"first build: {first['built']} built, {first['failed']} failed in {first['wall']:.1f} s "
           f"= {rate:.2f} reports/s (extraction {per_report:.2f} s per report in a worker)")
+    print(f"reading alone (read.read_file: {args.format} -> normalised text, no extraction): "
+          f"{read_rate:.1f} reports/s")
     print(f"peak memory: parent {first['parent_mb']:.0f} MB, largest worker {first['worker_mb']:.0f} MB "
           f"(at most {first['parent_mb'] + args.jobs * first['worker_mb']:.0f} MB together)")
     print(f"store: {du(store) / 1048576:.1f} MB on disk" + (f"; TriG {output.stat().st_size / 1048576:.1f} MB"
@@ -109,6 +112,24 @@ def main() -> None:
         big = run_child(corpus, store, None, args.jobs)
         print(f"no-change rebuild of {big['unchanged']} reports: {big['built']} extracted in {big['wall']:.2f} s "
               f"(peak {big['parent_mb']:.0f} MB)")
+
+
+def _read_one(path: str) -> int:
+    from clasgraph.build.read import read_file
+
+    return len(read_file(path).text)
+
+
+def time_reading(corpus: Path, jobs: int) -> float:
+    """Reports per second for reading alone (the ingestion this issue owns), in ``jobs`` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    files = sorted(str(p) for p in corpus.iterdir())
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_read_one, files[:jobs]))  # warm the workers
+        t0 = time.perf_counter()
+        list(pool.map(_read_one, files, chunksize=4))
+        return len(files) / (time.perf_counter() - t0)
 
 
 def grow_store(corpus: Path, store: Path, total: int) -> int:

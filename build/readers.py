@@ -29,6 +29,7 @@ parts and never read); list paragraphs become bullets, table rows ``label<TAB>va
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import statistics
@@ -102,30 +103,36 @@ class Seg:
 
 @dataclass
 class Line:
+    """One line of a page: its pieces left to right (fixed once built, so the measures are cached)."""
+
     page: int
     segs: list[Seg] = field(default_factory=list)
-    kind: str = "text"  # "text" | "row" (a label/value table row) | "furniture"
+    kind: str = "text"  # "text" | "furniture"
 
-    @property
+    @functools.cached_property
     def x0(self) -> float:
         return min(s.x0 for s in self.segs)
 
-    @property
+    @functools.cached_property
     def x1(self) -> float:
         return max(s.x1 for s in self.segs)
 
-    @property
+    @functools.cached_property
     def top(self) -> float:
         return max(s.top for s in self.segs)
 
-    @property
+    @functools.cached_property
     def bottom(self) -> float:
         return min(s.bottom for s in self.segs)
 
-    @property
+    @functools.cached_property
     def size(self) -> float:
         """Font size of the line's longest piece (glyph boxes vary with ascenders; font sizes do not)."""
         return max(self.segs, key=lambda s: len(s.text.strip())).size
+
+    @functools.cached_property
+    def plain(self) -> str:
+        return self.text()
 
     def text(self, tab_gap: float = 1.4) -> str:
         """The line's text. Pieces further apart than ``tab_gap`` ems are joined by a tab (table cells);
@@ -174,15 +181,7 @@ def _pdf_segments(data: bytes, source: str) -> tuple[list[list[Seg]], list[tuple
             page = pdf[i]
             sizes.append(page.get_size())
             tp = page.get_textpage()
-            segs = []
-            for r in range(tp.count_rects()):
-                left, bottom, right, top = tp.get_rect(r)
-                text = fix_chars(tp.get_text_bounded(left, bottom, right, top))
-                if text.strip():
-                    idx = tp.get_index(left + 0.5, (top + bottom) / 2, 2.0, max(1.0, (top - bottom) / 2))
-                    size = pdfium_c.FPDFText_GetFontSize(tp.raw, idx) if idx >= 0 else 0.0
-                    segs.append(Seg(left, right, bottom, top, text.replace("\n", " "),
-                                    float(size) or (top - bottom)))
+            segs = _page_segments(tp, pdfium_c)
             if not segs and not has_images:
                 has_images = any(o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for o in page.get_objects())
             pages.append(segs)
@@ -195,19 +194,49 @@ def _pdf_segments(data: bytes, source: str) -> tuple[list[list[Seg]], list[tuple
     return pages, sizes, has_images
 
 
+def _page_segments(tp, pdfium_c) -> list[Seg]:  # type: ignore[no-untyped-def]
+    """A page's text rectangles with their text and font size.
+
+    PDFium lists rectangles in character order, so a rectangle's text is the run of the page's characters
+    from its first character to the next rectangle's: one text read for the page instead of a bounded
+    read per rectangle (which costs time in proportion to the page's characters, each time). Where the
+    page's text does not map one to one onto its characters (rare), each rectangle is read on its own."""
+    rects = [tp.get_rect(r) for r in range(tp.count_rects())]
+    starts = [tp.get_index(left + 0.5, (top + bottom) / 2, 2.0, max(1.0, (top - bottom) / 2))
+              for left, bottom, _right, top in rects]
+    n = tp.count_chars()
+    full = tp.get_text_range(0, n) if n > 0 else ""
+    aligned = len(full) == n and all(b > a >= 0 for a, b in zip(starts, starts[1:], strict=False)) \
+        and (not starts or starts[0] >= 0)
+    segs = []
+    for k, (left, bottom, right, top) in enumerate(rects):
+        if aligned:
+            end = starts[k + 1] if k + 1 < len(starts) else n
+            raw = full[starts[k]:end]
+        else:
+            raw = tp.get_text_bounded(left, bottom, right, top)
+        text = fix_chars(raw).replace("\n", " ")
+        if not text.strip():
+            continue
+        idx = starts[k]
+        size = pdfium_c.FPDFText_GetFontSize(tp.raw, idx) if idx >= 0 else 0.0
+        segs.append(Seg(left, right, bottom, top, text, float(size) or (top - bottom)))
+    return segs
+
+
 def _lines_of(segs: list[Seg], page: int) -> list[Line]:
     """Group a page's text rectangles into lines (vertical overlap), top to bottom, left to right."""
-    lines: list[Line] = []
+    groups: list[tuple[list[float], list[Seg]]] = []  # ([bottom, top], pieces)
     for s in sorted(segs, key=lambda s: (-s.top, s.x0)):
         mid = (s.top + s.bottom) / 2
-        for ln in reversed(lines[-4:]):
-            if ln.bottom - 0.5 <= mid <= ln.top + 0.5 and not any(o.x0 < s.x1 and s.x0 < o.x1 for o in ln.segs):
-                ln.segs.append(s)
+        for span, members in reversed(groups[-4:]):
+            if span[0] - 0.5 <= mid <= span[1] + 0.5 and not any(o.x0 < s.x1 and s.x0 < o.x1 for o in members):
+                members.append(s)
+                span[0], span[1] = min(span[0], s.bottom), max(span[1], s.top)
                 break
         else:
-            lines.append(Line(page, [s]))
-    for ln in lines:
-        ln.segs.sort(key=lambda s: s.x0)
+            groups.append(([s.bottom, s.top], [s]))
+    lines = [Line(page, sorted(members, key=lambda s: s.x0)) for _span, members in groups]
     lines.sort(key=lambda ln: -ln.top)
     return lines
 
@@ -228,21 +257,21 @@ def _mark_furniture(pages: list[list[Line]], sizes: list[tuple[float, float]]) -
         lines, h = pages[p], sizes[p][1]
         outer = lines[:2] + [ln for ln in lines[-3:] if ln not in lines[:2]]
         return [ln for ln in outer if (ln.bottom > h * 0.88 or ln.top < h * 0.12)
-                and not PARA_NO.match(ln.text().split(" ", 1)[0].split("\t", 1)[0])]
+                and not PARA_NO.match(ln.plain.split(" ", 1)[0].split("\t", 1)[0])]
 
     band: dict[str, set[int]] = {}
     for p in range(len(pages)):
         for ln in candidates(p):
-            band.setdefault(_furniture_key(ln.text()), set()).add(p)
+            band.setdefault(_furniture_key(ln.plain), set()).add(p)
     need = 2 if len(pages) < 6 else max(2, len(pages) // 4)
     running = {k for k, ps in band.items() if len(ps) >= need}
     for p, lines in enumerate(pages):
         for ln in candidates(p):
-            t = ln.text()
+            t = ln.plain
             if _furniture_key(t) in running or PAGE_NO.match(t.strip()):
                 ln.kind = "furniture"
         for ln in lines:
-            t = ln.text()
+            t = ln.plain
             if ln.kind != "furniture" and PAGE_NO_TAIL.search(t) and len(t) < 160 and "\t" in t:
                 ln.kind = "furniture"  # "Review of ... in X<TAB>Page 12 of 31" wherever it is
 
@@ -268,7 +297,9 @@ def _dehyphenate(a: str, b: str, vocab: Counter[str]) -> str:
     are words of the document, or the first is a common prefix such as "multi")."""
     if a.endswith("\u00ad"):
         return a[:-1] + b
-    m = re.search(r"([A-Za-z]+)-$", a)
+    if not a.endswith("-"):
+        return f"{a} {b}"
+    m = re.search(r"([A-Za-z]+)-$", a[-80:])
     n = re.match(r"([a-z]+)", b)
     if m and n:
         head, tail = m.group(1).lower(), n.group(1)
@@ -280,7 +311,7 @@ def _dehyphenate(a: str, b: str, vocab: Counter[str]) -> str:
         if head in HYPHEN_PREFIXES or (vocab.get(head, 0) and vocab.get(tail, 0) and len(head) > 2 and len(tail) > 2):
             return a + b
         return a[:-1] + b
-    if re.search(r"[\w)]-$", a) and b[:1].isalnum():  # "Monday-" + "Friday", "16-" + "18 year olds"
+    if re.search(r"[\w)]-$", a[-3:]) and b[:1].isalnum():  # "Monday-" + "Friday", "16-" + "18 year olds"
         return a + b
     return f"{a} {b}"
 
@@ -333,7 +364,7 @@ def _layout_text(pages: list[list[Line]]) -> str:
     body = [ln for lines in pages for ln in lines if ln.kind != "furniture"]
     if not body:
         return ""
-    texts = [ln.text() for ln in body]
+    texts = [ln.plain for ln in body]
     vocab: Counter[str] = Counter()
     for t in texts:  # words and hyphenated words, not counting a word cut at the line end
         words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", t)
