@@ -489,7 +489,7 @@ def project(source: Any, *, relations: Mapping[str, str] | None = None, kinds: I
 VIEW_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "commissioning": (("commissions", "provides", "fromOrganisation", "toOrganisation"), ("Service", "Transfer")),
     "recommendations": (("isResponsibleFor", "cites", "citesUnresolved", "theme"), ("Recommendation",)),
-    "gaps": (("concerns", "answeredBy", "theme"), ("Gap",)),
+    "gaps": (("concerns", "answeredBy"), ("Gap",)),
 }
 
 
@@ -1087,7 +1087,7 @@ def gaps_view(G: nx.MultiDiGraph, area: str | None = None, max_nodes: int = DEFA
 
     def expand(g: str) -> Iterator[Edge]:
         for _, o, rel in G.out_edges(g, keys=True):
-            if rel in ("concerns", "answeredBy", "theme"):
+            if rel in ("concerns", "answeredBy"):
                 yield (g, o, rel)
 
     notes: list[str] = []
@@ -1096,7 +1096,7 @@ def gaps_view(G: nx.MultiDiGraph, area: str | None = None, max_nodes: int = DEFA
     layers = {}
     for n, a in H.nodes(data=True):
         k = a["kind"]
-        layers[n] = 1 if k == "Gap" else 2 if k in ("Recommendation", "Theme") else 0
+        layers[n] = 1 if k == "Gap" else 2 if k == "Recommendation" else 0
     groups = {n: g for n, a in H.nodes(data=True) if (g := a.get("area") or a.get("report"))}
     where = chosen or ("all areas" if len(_areas(G)) != 1 else _areas(G)[0])
     view = View("gaps", f"Gaps in {where}: what is missing, what it concerns and which recommendations answer it",
