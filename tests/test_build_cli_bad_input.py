@@ -224,3 +224,13 @@ def test_unknown_output_format_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(r), "-o", str(tmp_path / "out.docx")])
     assert result.exit_code == 1
     assert "unknown output format" in result.output and "Traceback" not in result.output
+
+
+def test_a_stored_report_that_turns_bad_keeps_its_stored_version(env) -> None:  # type: ignore[no-untyped-def]
+    reports, store, keys, _bad = env
+    victim = reports / "ashby.txt"
+    victim.write_bytes(b"\x00\x01\x02 damaged on disk")
+    result = CliRunner().invoke(main, ["build", str(reports), "--store", str(store), "--prune", "-j", "1"])
+    assert result.exit_code == 1
+    assert f"error: {victim}: binary data" in result.output
+    assert set(read_index(store).reports) == keys  # neither replaced nor pruned
