@@ -228,6 +228,9 @@ def test_unknown_output_format_is_one_line(tmp_path: Path) -> None:
 
 def test_a_stored_report_that_turns_bad_keeps_its_stored_version(env) -> None:  # type: ignore[no-untyped-def]
     reports, store, keys, _bad = env
+    # the store copy names the base fixture's files: store these copies first, under their own paths
+    first = CliRunner().invoke(main, ["build", str(reports), "--store", str(store), "--prune", "-j", "1", "-q"])
+    assert first.exit_code == 0 and set(read_index(store).reports) == keys
     victim = reports / "ashby.txt"
     victim.write_bytes(b"\x00\x01\x02 damaged on disk")
     result = CliRunner().invoke(main, ["build", str(reports), "--store", str(store), "--prune", "-j", "1"])
