@@ -9,8 +9,9 @@ page, so that layout decides what plain extraction has to guess:
 * lines are rebuilt from PDFium's text rectangles; pieces of one line far apart become ``label<TAB>value``
   (the two-column front-matter table: date of review, inspectors, providers and CCGs included), wrapped
   value cells are joined onto their row and wrapped labels onto their label;
-* running headers and footers (text in the top or bottom band of the page that recurs on several pages
-  once digits are ignored) and page numbers ("Page 12 of 31") are dropped;
+* running headers and footers (a page's outermost lines, in its top or bottom band, recurring on a quarter
+  of the pages once digits are ignored) and page numbers ("Page 12 of 31") are dropped, never a numbered
+  paragraph;
 * paragraphs are rebuilt from vertical gaps, hanging paragraph numbers and bullets, and line breaks that
   a following word would have fitted into; the output has one block per line, blank lines between;
 * hyphens at line ends are repaired using the document's own vocabulary ("safe-/guarding" ->
@@ -24,7 +25,8 @@ scripts, styles, navigation, forms and site footers; headings, paragraphs, list 
 become a block (Markdown-like, so ``read.normalise(..., "markdown")`` keeps the structure).
 
 .docx (python-docx): the body's paragraphs and tables in document order (headers and footers are separate
-parts and never read); list paragraphs become bullets, table rows ``label<TAB>value``.
+parts and never read); Word's automatic numbering ("1.1", "5.2.3"), which python-docx leaves out of the
+text, is rebuilt from the numbering definitions; bullets become "- " items, table rows ``label<TAB>value``.
 """
 
 from __future__ import annotations
@@ -40,9 +42,6 @@ from pathlib import Path
 
 from .errors import ReportError
 
-SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf",
-             ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx"}
-
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
              "\ufb06": "st"}
 # Words commonly written with a hyphen: a line-end hyphen after one of these is kept ("multi-/agency").
@@ -56,7 +55,6 @@ GROUP_NO = re.compile(r"^\d{1,2}\.$")
 SOLID_BULLETS = "•●▪■◦‣∙·"
 DASH_BULLETS = ("o", "-", "–", "*")
 BULLETS = SOLID_BULLETS + "".join(DASH_BULLETS)
-TERMINAL = re.compile(r"[.!?:;)”\"’]$")
 
 
 def extract(path: Path, data: bytes, fmt: str) -> tuple[str, list[str]]:
