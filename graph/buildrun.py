@@ -77,7 +77,12 @@ class BuildResult:
         return not self.errors
 
     def counts(self) -> dict[str, int]:
-        good = [r for r in self.reports if r.error is None]
+        """Counts over the reports extracted in this run (a report given twice counted once)."""
+        by_key: dict[str, ReportOutcome] = {}
+        for r in self.reports:
+            if r.error is None:
+                by_key.setdefault(r.key, r)
+        good = list(by_key.values())
         total: Counter[str] = Counter()
         for r in good:
             total.update(r.counts)
