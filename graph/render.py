@@ -497,7 +497,7 @@ def write_page(view: View, output: Path, *, physics_limit: int = PHYSICS_LIMIT, 
     t0 = time.perf_counter()
     page, physics = page_html(view, physics_limit=physics_limit, title=title)
     output.parent.mkdir(parents=True, exist_ok=True)
-    data = page.encode("utf-8")
+    data = page.encode("utf-8", errors="replace")  # a lone surrogate in bad input must not stop the page
     output.write_bytes(data)
     return RenderResult(output, view.name, view.graph.number_of_nodes(), view.graph.number_of_edges(), physics,
                         list(view.notes), time.perf_counter() - t0, len(data))

@@ -159,3 +159,16 @@ def test_legend_lists_kinds_and_relations(fixture_graph):
     assert {"commissions", "provides", "fromOrganisation", "toOrganisation"} <= rels
     assert {e["label"] for e in data["edges"]} >= {"commissions", "provides"}  # edges labelled
     assert all(n["title"] and "\n" in n["title"] for n in data["nodes"])  # name, type, details
+
+
+def test_bad_unicode_does_not_stop_the_page(tmp_path):
+    import networkx as nx
+
+    from clasgraph.graph.nxproject import View
+    from clasgraph.graph.render import write_page
+
+    H = nx.MultiDiGraph()
+    H.add_node("x", kind="NHSTrust", label="bad \ud800 label", name="bad \ud800 name")
+    result = write_page(View("query", "title \ud800", H), tmp_path / "s.html")
+    html = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert result.nodes == 1 and "bad ? name" in html
