@@ -26,7 +26,7 @@ NODE_COLUMNS = ("id", "kind", "label", "name", "aliases", "area", "report", "num
                 "date", "text", "evidence")
 EDGE_COLUMNS = ("source", "target", "relation", "evidence", "paragraphs", "reports")
 
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -93,12 +93,12 @@ def _cell(value: Any) -> str:
 def write_csv(G: nx.MultiDiGraph, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     nodes_path, edges_path = directory / "nodes.csv", directory / "edges.csv"
-    with nodes_path.open("w", encoding="utf-8", newline="") as fh:
+    with nodes_path.open("w", encoding="utf-8", errors="replace", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(NODE_COLUMNS)
         for n, a in sorted(G.nodes(data=True), key=lambda x: x[0]):
             w.writerow([_cell(n)] + [_cell(a.get(c)) for c in NODE_COLUMNS[1:]])
-    with edges_path.open("w", encoding="utf-8", newline="") as fh:
+    with edges_path.open("w", encoding="utf-8", errors="replace", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(EDGE_COLUMNS)
         for s, o, k, a in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):

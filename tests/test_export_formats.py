@@ -77,9 +77,11 @@ def test_csv_cells_never_run_as_formulas(tmp_path):
 
 def test_xml_safe_with_control_characters(tmp_path):
     H = nx.MultiDiGraph()
-    H.add_node("a", kind="Finding", label="x\x0cy", name="form\x0cfeed", text="bell\x07")
+    H.add_node("a", kind="Finding", label="x\x0cy", name="form\x0cfeed", text="bell\x07 \ud800")
     export_graph(H, tmp_path / "c.graphml", "graphml")
     assert nx.read_graphml(tmp_path / "c.graphml").nodes["a"]["name"] == "formfeed"
+    export_graph(H, tmp_path / "csv", "csv")  # a lone surrogate is replaced, not fatal
+    assert "bell" in (tmp_path / "csv" / "nodes.csv").read_text(encoding="utf-8")
 
 
 def test_export_a_view(tmp_path):
