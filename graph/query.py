@@ -135,8 +135,8 @@ def sparql_string(value: str) -> str:
             out.append("\\r")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
+        elif not ch.isprintable() and ch != " ":  # controls, line/paragraph separators, format chars
+            out.append(f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}")
         else:
             out.append(ch)
     out.append('"')
@@ -160,14 +160,14 @@ def apply_params(text: str, params: Mapping[str, str], declared: tuple[QueryPara
     if missing:
         raise QueryError(f"missing required parameter {missing[0]!r}: give --param {missing[0]}=VALUE")
     lines = []
-    for line in text.splitlines():
+    for line in text.replace("\r\n", "\n").split("\n"):
         m = _PARAM_LINE.match(line)
         if m and m.group(2) in params:
             body = _substitute(m.group(3), params, m.group(2))
             lines.append(m.group(1) + body)
         else:
             lines.append(line)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _substitute(body: str, params: Mapping[str, str], owner: str) -> str:
