@@ -254,3 +254,17 @@ def test_cli_default_store_missing(tmp_path, monkeypatch):
     monkeypatch.setenv("CLASGRAPH_STORE", str(tmp_path / "nostore"))
     r = CliRunner().invoke(main, ["query", "who-commissions-what"])
     assert r.exit_code == 1 and "no store at" in r.output
+
+
+def test_cli_query_file_with_declared_param(tmp_path):
+    rq = tmp_path / "labels.rq"
+    rq.write_text("# Things by name.\n# @param name  a label\nSELECT ?thing WHERE {\n  GRAPH ?g {\n"
+                  "  #@name VALUES ?label { $name }\n"
+                  "    ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label .\n  }\n}\nORDER BY ?thing\n",
+                  encoding="utf-8")
+    r = CliRunner().invoke(main, ["query", str(FIXTURE), "-f", str(rq), "--param", "name=Southvale CCG",
+                                  "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == ["thing", "https://w3id.org/clasgraph/id/org/southvale-ccg"]
+    r = CliRunner().invoke(main, ["query", str(FIXTURE), "-f", str(rq), "--param", "nom=x"])
+    assert r.exit_code == 1 and "unknown parameter 'nom' (this query takes: name)" in r.output
