@@ -228,24 +228,28 @@ def _drop_page_furniture(lines: list[str]) -> list[str]:
     stripped = [ln.strip() for ln in lines]
     breaks = [i for i, s in enumerate(stripped) if s == "\f" or (s and PAGE_NUMBER_RE.search(s) and len(s) < 140
                                                                   and _is_page_line(s))]
-    near: dict[str, int] = {}
+    near_idx: set[int] = set()
     for i in breaks:
         for j in range(max(0, i - 3), min(n, i + 4)):
-            s = stripped[j]
-            if s and j not in breaks:
-                near[s] = near.get(s, 0) + 1
+            if stripped[j] and j not in breaks:
+                near_idx.add(j)
+    near: dict[str, int] = {}  # distinct occurrences of a line next to a page break
+    for j in near_idx:
+        near[stripped[j]] = near.get(stripped[j], 0) + 1
     total: dict[str, int] = {}
     for s in stripped:
         if s in near:
             total[s] = total.get(s, 0) + 1
     # a running header/footer recurs next to page breaks, and (almost) only there: a sentence of the
-    # report that happens to sit by a break twice (a recommendation repeated for several groups) is not
+    # report that happens to sit by a break twice (a recommendation repeated for several groups) is not;
+    # only its occurrences by a break are dropped (before the first break: the cover page)
     needed = max(2, len(breaks) // 4)
     running = {s for s, c in near.items() if c >= needed and c >= 0.7 * total[s] and len(s) < 160
                and not PARA_NUMBER_RE.match(s)}
+    first_break = breaks[0] if breaks else n
     drop = set(breaks)
     for i, s in enumerate(stripped):
-        if s in running:
+        if s in running and (i in near_idx or i < first_break):
             drop.add(i)
     # a page-number line may carry the running header before it: "Review of ... in X   Page 3 of 9"
     return [("" if i in drop else ln) if not (i in drop and stripped[i] == "\f") else "" for i, ln in enumerate(lines)]
