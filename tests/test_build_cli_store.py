@@ -248,3 +248,9 @@ def test_the_same_report_twice_is_built_once(tmp_path: Path) -> None:
     assert any("the same report as" in w for w in r.warnings)
     assert len(graphs_of(out)) == 2  # the report once, and the ontology
     assert len(read_index(tmp_path / "store").reports) == 1
+
+
+def test_progress_bar_when_asked(reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_build([reports], output=tmp_path / "o.nq", jobs=1, progress=True).ok
+    err = capsys.readouterr().err
+    assert f"{len(AREAS)}/{len(AREAS)}" in err and "reports" not in capsys.readouterr().out
