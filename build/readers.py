@@ -378,11 +378,15 @@ def _layout_text(pages: list[list[Line]]) -> str:
     for ln, t in zip(body, texts, strict=False):
         if "\t" in t and not _is_new_item(t):
             cells = _cells(ln)
-            if cur:
-                blocks.append(cur)
-            cur, row = t, (cells[0][0].x0, cells[1][0].x0)
-            prev, prev_text = ln, t
-            continue
+            label = t.split("\t", 1)[0].rstrip()
+            same_table = row is not None and abs(cells[1][0].x0 - row[1]) < 4
+            if label.endswith(":") or same_table:  # a "Label:<TAB>value" row of a two-column table
+                if cur:
+                    blocks.append(cur)
+                cur, row = t, (cells[0][0].x0, cells[1][0].x0)
+                prev, prev_text = ln, t
+                continue
+            t = t.replace("\t", " ")  # a wide gap inside running text (justified type), not a table
         if row is not None and prev is not None and ln.page == prev.page \
                 and prev.bottom - ln.bottom < 2.2 * m.pitch * m.em(ln):
             label_x, value_x = row

@@ -216,3 +216,22 @@ def test_symbol_font_bullets_and_page_number_only_footers(tmp_path: Path) -> Non
     assert numbers(doc.text) == [f"1.{i}" for i in range(1, 100)]
     assert not re.search(r"Page \d+ of \d+", doc.text)
     assert doc.text.count("Review of health services for Children Looked After") == 1  # header gone, title kept
+
+
+def test_wide_justified_gap_is_not_a_table() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.set_x(20)
+    pdf.multi_cell(170, 5, "1.4 The designated nurse reviews every health plan and the named GP attends the "
+                   "strategy meeting.", new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y()  # a stretched line, set word by word as word processors justify: wide gaps
+    for x, word in ((20, "Safeguarding"), (95, "supervision"), (170, "continues")):
+        pdf.text(x, y + 4, word)
+    pdf.set_y(y + 5)
+    pdf.multi_cell(170, 5, "monthly for every health visitor.", new_x="LMARGIN", new_y="NEXT")
+    text, _ = readers.extract_pdf(bytes(pdf.output()), "justified.pdf")
+    assert "\t" not in text
+    assert "Safeguarding supervision continues monthly for every health visitor." in text.splitlines()
