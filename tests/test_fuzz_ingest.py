@@ -172,8 +172,6 @@ def test_whole_pipeline_survives_mutations(case: tuple[str, set[str]]) -> None:
         assert set(c.numbers) <= got | set(c.unresolved)
 
 
-@pytest.mark.xfail(reason="read._drop_page_furniture takes a line lying within three lines of two page breaks "
-                          "for running furniture (pages of a few lines): reported to the lead", strict=False)
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10**6))
 def test_short_pages_keep_their_headings(seed: int) -> None:
