@@ -133,10 +133,14 @@ def main() -> None:
             for stem, text, data, n_pages in docs:
                 times = []
                 out = ""
-                for _ in range(args.runs):
-                    t0 = time.perf_counter()
-                    out = fn(data)
-                    times.append(time.perf_counter() - t0)
+                try:
+                    for _ in range(args.runs):
+                        t0 = time.perf_counter()
+                        out = fn(data)
+                        times.append(time.perf_counter() - t0)
+                except ImportError as exc:
+                    print(f"| {name} | not installed ({exc.name}): pip install -e '.[bench]' | | | | | | |")
+                    break
                 norm = read.normalise(out, "text")
                 m = measure(text, norm)
                 ms = 1000 * statistics.median(times) / n_pages
