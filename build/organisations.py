@@ -937,7 +937,8 @@ def _canonical(cl: dict) -> str:
     def score(n: str) -> tuple[int, int, int, int]:
         has_head = 1 if _family_of(n) else 0
         typo_penalty = 0
-        return (has_head, len(core_words(n)) + len(norm_words(n)), names[n], -typo_penalty)
+        short = re.sub(r"Clinical Commissioning Groups?", "CCG", n)  # one spelling of the head
+        return (has_head, len(core_words(n)) + len(norm_words(short)), names[n], -typo_penalty)
 
     return max(names, key=score)
 
