@@ -176,18 +176,6 @@ def is_subsequence(short: list[str], long: list[str]) -> bool:
     return all(w in it for w in short)
 
 
-def initials(name: str) -> set[str]:
-    """Plausible acronyms of a name: "North Staffordshire Combined Healthcare NHS Trust" -> NSCHT, NSCHNT…"""
-    words = [w for w in re.split(r"[\s\-]+", name.replace("&", " and ")) if w]
-    caps = [w for w in words if w[:1].isupper()]
-    out = set()
-    for drop_nhs in (True, False):
-        ws = [w for w in caps if not (drop_nhs and w == "NHS")]
-        out.add("".join(w[0] for w in ws).upper())
-        out.add("".join(w[0] if w != "NHS" else "" for w in ws).upper() + ("FT" if "Foundation" in ws else ""))
-    return {a for a in out if len(a) >= 2}
-
-
 GENERIC_REFERENCES = {
     "council": "LocalAuthority", "local authority": "LocalAuthority", "the council": "LocalAuthority",
     "ccg": "ClinicalCommissioningGroup", "clinical commissioning group": "ClinicalCommissioningGroup",
@@ -538,10 +526,6 @@ def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] 
     return text[start:end], start
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.;!?])\s+(?=[A-Z“\"(])", text) if s]
-
-
 def find_candidates(structure: Structure) -> list[_Cand]:
     texts: list[tuple[str, str]] = []  # (source, text)
     for sec in structure.sections:
@@ -730,7 +714,6 @@ def build_org_index(structure: Structure) -> OrgIndex:
             cl["acronyms"].add(c.acronym)
 
     # plural CCG phrases: "Stoke and North Staffordshire CCGs" distribute over the conjuncts
-    plural_aliases: list[tuple[str, dict]] = []
     for c in cands:
         if c.family != "ccg-plural":
             continue
@@ -747,7 +730,6 @@ def build_org_index(structure: Structure) -> OrgIndex:
                       "sources": [c.source], "acronyms": set(), "geo": [False], "plain": set()}
                 clusters.append(cl)
                 cl["weak"] = {p}  # the conjunct as written ("Stoke"): a label, not a mention pattern
-            plural_aliases.append((p, cl))
 
     # 2. acronym definitions and headless names (headings, role objects) join a cluster whose core
     #    words they share, else become bodies of their own (role objects and headings only)
