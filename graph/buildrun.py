@@ -303,7 +303,8 @@ def run_build(
             continue
         todo.append((p, str(p)))
 
-    scratch = Path(tempfile.mkdtemp(prefix="clasgraph-build-"))
+    _clean_stale_scratch()
+    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     try:
         _finish(result, todo, found.files, scratch, output, store_dir, jobs, progress, fail_fast, prune,
                 max_bytes, on_report)
@@ -311,6 +312,28 @@ def run_build(
         shutil.rmtree(scratch, ignore_errors=True)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+SCRATCH_PREFIX = "clasgraph-build-"
+
+
+def _clean_stale_scratch() -> None:
+    """Remove scratch folders left by builds that were killed (their process is gone)."""
+    tmp = Path(tempfile.gettempdir())
+    try:
+        entries = [p for p in tmp.iterdir() if p.name.startswith(SCRATCH_PREFIX) and p.is_dir()]
+    except OSError:
+        return
+    for p in entries:
+        pid_text = p.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except (PermissionError, OSError):
+            continue  # alive (someone else's) or unknowable: leave it
 
 
 def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path], scratch: Path,

@@ -254,3 +254,20 @@ def test_progress_bar_when_asked(reports: Path, tmp_path: Path, capsys: pytest.C
     assert run_build([reports], output=tmp_path / "o.nq", jobs=1, progress=True).ok
     err = capsys.readouterr().err
     assert f"{len(AREAS)}/{len(AREAS)}" in err and "reports" not in capsys.readouterr().out
+
+
+def test_scratch_of_killed_builds_is_cleaned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from clasgraph.graph import buildrun
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"{buildrun.SCRATCH_PREFIX}{dead.pid}-abc"
+    live = tmp_path / f"{buildrun.SCRATCH_PREFIX}{os.getpid()}-def"
+    for d in (stale, live):
+        d.mkdir()
+        (d / "000001.nt.z").write_bytes(b"x")
+    buildrun._clean_stale_scratch()
+    assert not stale.exists() and live.exists()
