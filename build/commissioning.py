@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Organisation, Paragraph, Structure, Transfer
+from .prefilter import fold, may_match, required_words
 from .services import ServiceMention, find_services
 
 # ----------------------------------------------------------------------------- interfaces
@@ -508,6 +509,20 @@ BECAME_PROVIDER_RE = re.compile(
     r"|\btook\s+over\s+(?:the\s+)?(?:provision|running|delivery)\s+of\b",
     re.I,
 )
+ACTIVE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("active-commission", "commissions", ACTIVE_COMMISSION_RE),
+    ("active-provide", "provides", ACTIVE_PROVIDE_RE),
+    ("as-commissioner", "commissions", AS_COMMISSIONER_RE),
+    ("acting-lead", "commissions", ACTING_LEAD_RE),
+    ("responsible-for", "commissions", RESPONSIBLE_FOR_RE),
+    ("became", "provides", BECAME_PROVIDER_RE),
+)
+# The words every match of a cue pattern contains (prefilter.required_words): a sentence without
+# them is not searched with that pattern.
+CUE_WORDS: dict[re.Pattern[str], frozenset[str] | None] = {
+    rx: required_words(rx) for rx in [c[3] for c in PASSIVE_CUES] + [c[2] for c in ACTIVE_CUES]
+}
+
 NEGATION_BEFORE_RE = re.compile(
     r"\b(?:not|no longer|never|previously|formerly|used to|had|will|would|could|should|may|might|to be|"
     r"is to|are to|due to be|planned|plans to|intends to|intended|until)\s+(?:\w+\s+){0,2}$",
@@ -917,18 +932,20 @@ class _Extractor:
         def inside_org(a: int, b: int) -> bool:
             return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
 
+        folded = fold(text)
         for kind, relation, role, rx in PASSIVE_CUES:
+            if not may_match(CUE_WORDS[rx], folded):
+                continue
             for m in rx.finditer(text):
                 if inside_org(m.start(), m.end()):
                     continue
                 cues.append((kind, relation, role, m.start(), m.end(), m.groupdict().get("mid")))
-        for kind, rx in (("active-commission", ACTIVE_COMMISSION_RE), ("active-provide", ACTIVE_PROVIDE_RE),
-                         ("as-commissioner", AS_COMMISSIONER_RE), ("acting-lead", ACTING_LEAD_RE),
-                         ("responsible-for", RESPONSIBLE_FOR_RE), ("became", BECAME_PROVIDER_RE)):
+        for kind, rel, rx in ACTIVE_CUES:
+            if not may_match(CUE_WORDS[rx], folded):
+                continue
             for m in rx.finditer(text):
                 if inside_org(m.start(), m.end()):
                     continue
-                rel = "commissions" if kind != "active-provide" and kind != "became" else "provides"
                 cues.append((kind, rel, None, m.start(), m.end(), None))
         for om in sv.oms:
             if THROUGH_RE.search(text[max(0, om.start - 14) : om.start]):

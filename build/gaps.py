@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Citation, Gap, Paragraph, Structure
+from .prefilter import fold, may_match, required_words
 from .services import find_services
 
 GAP_KINDS = ("commissioning-capacity", "service-coverage", "pathway", "governance", "workforce")
@@ -311,6 +312,10 @@ class CueHit:
 
 _WEAK_RULE = CueRule("negation of an arrangement", _WEAK_RE, "weak", "verb")
 
+# The words every match of a rule contains (prefilter.required_words): a clause without them is not
+# searched with that rule.
+_RULE_WORDS: dict[re.Pattern[str], frozenset[str] | None] = {r.pattern: required_words(r.pattern) for r in CUE_RULES}
+
 
 def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     return any(a[0] < y and x < a[1] for x, y in spans)
@@ -322,7 +327,10 @@ def shortfall_cues(clause: str) -> list[CueHit]:
     cancelled = [m.span() for m in _PRAISE_NEG.finditer(clause)]
     hits: list[CueHit] = []
     taken: list[tuple[int, int]] = []
+    folded = fold(clause)
     for rule in CUE_RULES:
+        if not may_match(_RULE_WORDS[rule.pattern], folded):
+            continue
         for m in rule.pattern.finditer(clause):
             span = m.span()
             if _overlaps(span, cancelled) or _overlaps(span, taken):

@@ -1,0 +1,102 @@
+"""Cheap keyword prefilters for families of regular expressions run on every sentence.
+
+Many extraction rules are regular expressions that can only match where a certain word is written
+("... commissioned ... by", "lack of", "not in place"), but a regular expression that begins with
+optional words or a look-behind is tried at every position of every sentence. ``required_words``
+reads a compiled pattern and derives a set of literal strings, at least one of which every match
+must contain; a sentence whose folded text holds none of them cannot match, so the pattern need not
+run. The words come from the pattern itself (never a hand-kept list that could drift from it):
+
+- a run of literal characters in sequence (look-arounds and ``\\b`` do not interrupt it) is needed;
+- a group, or a repeat that must occur at least once, needs what its content needs;
+- an alternation needs one of what each alternative needs (if every alternative needs something);
+- of the needs of a sequence, the most selective (longest shortest word) is kept.
+
+Matching is compared on ``fold(text)``: lower case, with the few non-ASCII letters that Python's
+case-insensitive matching equates with ASCII letters (dotted and dotless i, long s, Kelvin sign)
+written as those letters, so a case-insensitive pattern and its words agree on every input. Words
+are kept to ASCII characters for the same reason.
+
+    rx = re.compile(r"\\b(?:is\\s+)?commissioned\\s+by\\b", re.I)
+    words = required_words(rx)            # frozenset({"commissioned"})
+    if may_match(words, fold(sentence)):  # else rx.search(sentence) is certainly None
+        ...
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def fold(text: str) -> str:
+    """``text`` as the prefilter compares it: lower case, Python's case-insensitive ASCII look-alikes
+    (İ ı ſ K) written as the ASCII letters they match."""
+    return text.translate(_FOLD).lower()
+
+
+def _sre() -> Any:
+    try:
+        return importlib.import_module("re._parser")  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module("sre_parse")
+
+
+_P = _sre()
+_ZERO_WIDTH = {_P.AT, _P.ASSERT, _P.ASSERT_NOT}
+_REPEATS = {_P.MAX_REPEAT, _P.MIN_REPEAT} | ({_P.POSSESSIVE_REPEAT} if hasattr(_P, "POSSESSIVE_REPEAT") else set())
+_GROUPS = {_P.SUBPATTERN} | ({_P.ATOMIC_GROUP} if hasattr(_P, "ATOMIC_GROUP") else set())
+
+Need = frozenset[str] | None
+
+
+def _best(candidates: list[frozenset[str]]) -> Need:
+    """The most selective need: the longest shortest word, then the fewest words."""
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(w) for w in c), -len(c)))
+
+
+def _sequence(items: Any) -> Need:
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is _P.LITERAL and chr(av).isascii():
+            run += chr(av).lower()
+            continue
+        if op in _ZERO_WIDTH:
+            continue  # takes no characters: the literals either side are still adjacent
+        if run:
+            candidates.append(frozenset({run}))
+            run = ""
+        child: Need = None
+        if op in _GROUPS:
+            child = _sequence(av[-1] if op is _P.SUBPATTERN else av)
+        elif op in _REPEATS:
+            low, _high, item = av
+            child = _sequence(item) if low >= 1 else None
+        elif op is _P.BRANCH:
+            needs = [_sequence(alt) for alt in av[1]]
+            child = frozenset().union(*needs) if all(n is not None for n in needs) else None  # type: ignore[arg-type]
+        if child:
+            candidates.append(child)
+    if run:
+        candidates.append(frozenset({run}))
+    return _best(candidates)
+
+
+def required_words(pattern: re.Pattern[str]) -> Need:
+    """Literal strings (folded) of which every match of ``pattern`` contains at least one, or None
+    when the pattern needs no particular text."""
+    return _sequence(_P.parse(pattern.pattern, pattern.flags))
+
+
+def may_match(words: Need, folded: str) -> bool:
+    """False only if no match is possible: none of ``words`` is in ``folded`` (a ``fold``-ed text)."""
+    return words is None or any(w in folded for w in words)
+
+
+__all__ = ["fold", "may_match", "required_words"]
