@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model import Recommendation
+from .prefilter import Need, fold, may_match, required_words
 
 THEMES_TTL = Path(__file__).resolve().parent.parent / "ontology" / "themes.ttl"
 THEME_PREFIX = "https://w3id.org/clasgraph/id/theme/"
@@ -83,6 +84,13 @@ def _matchers(
     return tuple(out)
 
 
+@lru_cache(maxsize=4)
+def _pattern_words(path: Path = THEMES_TTL) -> dict[re.Pattern[str], Need]:
+    """The words every match of each theme pattern contains (``prefilter.required_words``)."""
+    return {rx: required_words(rx) for _k, _f, caps_re, other_re in _matchers(path)
+            for rx in (caps_re, other_re) if rx is not None}
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
@@ -91,11 +99,14 @@ def tag_themes(text: str) -> list[str]:
     """Keys of the themes a text is about, in key order."""
     words = set(_words(text))
     words |= {w[:-1] for w in words if w.endswith("s")}
+    folded = fold(text)
+    needs = _pattern_words()
     keys: list[str] = []
     for key, firsts, caps_re, other_re in _matchers():
         if not firsts & words:  # no cue can start here: skip the regular expressions
             continue
-        if caps_re.search(text) or (other_re is not None and other_re.search(text)):
+        if (may_match(needs[caps_re], folded) and caps_re.search(text)) or (
+                other_re is not None and may_match(needs[other_re], folded) and other_re.search(text)):
             keys.append(key)
     return keys
 
@@ -114,20 +125,41 @@ def _tokens(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9']+", text) if w not in _STOP]
 
 
-def same_recommendation(a: str, b: str, threshold: float = 0.85) -> bool:
+SAME_WORDING = 0.85  # the SequenceMatcher ratio above which two recommendations are the same
+
+
+def same_recommendation(a: str, b: str, threshold: float = SAME_WORDING) -> bool:
     """Near-identical wording: most words in the same order, or one text is the other plus a lead-in.
 
     "Ensure that information coming out of MARAC ..." and "Work with GP practices to help them ensure
     that the information coming out of MARAC ..." are the same recommendation.
     """
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
+    return _same_words(_Words.of(a), _Words.of(b), threshold)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A recommendation's words as ``same_recommendation`` compares them, counted once."""
+
+    tokens: list[str]
+    counts: Counter[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Words:
+        tokens = _tokens(text)
+        return cls(tokens, Counter(tokens))
+
+
+def _same_words(a: _Words, b: _Words, threshold: float) -> bool:
+    """``same_recommendation`` on words counted beforehand."""
+    if not a.tokens or not b.tokens:
         return False
-    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    shorter, longer = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
+    short, long_ = shorter.tokens, longer.tokens
     if len(short) < 6:
-        return ta == tb
+        return a.tokens == b.tokens
     # the shared words (as a multiset) bound the matching blocks from above: a cheap, exact reject
-    shared = sum((Counter(short) & Counter(long_)).values())
+    shared = sum((shorter.counts & longer.counts).values())
     if 2 * shared / (len(short) + len(long_)) < threshold and (
             shared / len(short) < 0.92 or len(short) / len(long_) < 0.6):
         return False
@@ -143,6 +175,7 @@ def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
     the same recommendation addressed to different bodies; each group in report order."""
     n = len(recommendations)
     parent = list(range(n))
+    words = [_Words.of(r.text) for r in recommendations]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -155,7 +188,7 @@ def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
             ri, rj = recommendations[i], recommendations[j]
             if ri.group == rj.group or find(i) == find(j):
                 continue
-            if same_recommendation(ri.text, rj.text):
+            if _same_words(words[i], words[j], SAME_WORDING):
                 parent[find(j)] = find(i)
     clusters: dict[int, list[int]] = {}
     for i in range(n):
