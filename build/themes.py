@@ -69,26 +69,18 @@ def _cue_pattern(cue: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _matchers(
-    path: Path = THEMES_TTL,
-) -> tuple[tuple[str, frozenset[str], re.Pattern[str], re.Pattern[str] | None], ...]:
-    """Per theme: the first words of its cues (a cheap prefilter), and its two cue patterns."""
+def _cue_checks(path: Path = THEMES_TTL) -> tuple[tuple[str, frozenset[str], tuple[tuple[re.Pattern[str], Need], ...]], ...]:
+    """Per theme: the first words of its cues (a cheap prefilter) and one pattern per cue, each with
+    the words every match of it contains (``prefilter.required_words``), so that only the cues whose
+    words a text holds are searched for. Cues written in capitals match in capitals only."""
     out = []
     for theme in load_themes(path):
         caps = [c for c in theme.cues if c.upper() == c and any(ch.isalpha() for ch in c)]
         other = [c for c in theme.cues if c not in caps and c != theme.label]
-        caps_re = re.compile("|".join(_cue_pattern(c) for c in caps)) if caps else re.compile(r"(?!x)x")
-        other_re = re.compile("|".join(_cue_pattern(c) for c in other), re.I) if other else None
+        patterns = [re.compile(_cue_pattern(c)) for c in caps] + [re.compile(_cue_pattern(c), re.I) for c in other]
         firsts = frozenset(w for c in caps + other for w in _words(c.split()[0])[:1])
-        out.append((theme.key, firsts, caps_re, other_re))
+        out.append((theme.key, firsts, tuple((rx, required_words(rx)) for rx in patterns)))
     return tuple(out)
-
-
-@lru_cache(maxsize=4)
-def _pattern_words(path: Path = THEMES_TTL) -> dict[re.Pattern[str], Need]:
-    """The words every match of each theme pattern contains (``prefilter.required_words``)."""
-    return {rx: required_words(rx) for _k, _f, caps_re, other_re in _matchers(path)
-            for rx in (caps_re, other_re) if rx is not None}
 
 
 def _words(text: str) -> list[str]:
@@ -100,13 +92,11 @@ def tag_themes(text: str) -> list[str]:
     words = set(_words(text))
     words |= {w[:-1] for w in words if w.endswith("s")}
     folded = fold(text)
-    needs = _pattern_words()
     keys: list[str] = []
-    for key, firsts, caps_re, other_re in _matchers():
+    for key, firsts, cues in _cue_checks():
         if not firsts & words:  # no cue can start here: skip the regular expressions
             continue
-        if (may_match(needs[caps_re], folded) and caps_re.search(text)) or (
-                other_re is not None and may_match(needs[other_re], folded) and other_re.search(text)):
+        if any(may_match(needs, folded) and rx.search(text) for rx, needs in cues):
             keys.append(key)
     return keys
 

@@ -21,10 +21,8 @@ REPORTS = sorted(p for p in (HERE / "data" / "corpus").iterdir() if p.suffix in 
 def _patterns() -> list[re.Pattern[str]]:
     out = [c[3] for c in commissioning.PASSIVE_CUES] + [c[2] for c in commissioning.ACTIVE_CUES]
     out += [r.pattern for r in gaps.CUE_RULES]
-    for _key, _firsts, caps_re, other_re in themes._matchers():
-        out.append(caps_re)
-        if other_re is not None:
-            out.append(other_re)
+    for _key, _firsts, cues in themes._cue_checks():
+        out.extend(rx for rx, _words in cues)
     return out
 
 
