@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Citation, Gap, Paragraph, Structure
-from .prefilter import fold, may_match, required_words
+from .prefilter import Gated, Prefilter
 from .services import find_services
 
 GAP_KINDS = ("commissioning-capacity", "service-coverage", "pathway", "governance", "workforce")
@@ -237,10 +237,11 @@ CUE_RULES: tuple[CueRule, ...] = (
 
 # A bare negation: weakest cue; needs an arrangement right after it, or a habit adverb.
 _WEAK_RE = re.compile(r"\b(?:not|no|never|n't|without)\b(?! (?:find|feel|think|believe|consider)\b)", re.I)
-_HABIT = re.compile(r"\b(?:routinely|consistently|currently|regularly|formally|at present|systematically)\b", re.I)
+_HABIT = Gated(re.compile(r"\b(?:routinely|consistently|currently|regularly|formally|at present|systematically)\b", re.I))
 
-# What cancels a cue.
-_PRAISE_NEG = re.compile(
+# What cancels a cue. The costlier patterns are ``Gated``: run only on text that holds one of the words
+# every match of them contains (prefilter.required_words); they answer as the bare patterns would.
+_PRAISE_NEG = Gated(re.compile(
     r"\b(?:no|without|not|nor|any) (?:\w+ ){0,2}(?:waiting lists?|waits?|delays?|backlogs?|concerns?|issues|difficult\w*|"
     r"detriment|gaps|barriers|problems|harm|exceptions?|doubt|drift)\b|\bno longer\b|\bnot only\b|\bnot least\b|\bnot just\b"
     r"|\bnot (?:\w+ )?(?:required|needed|necessary|want|wish|prefer)\w*\b|\bprefer\w* not\b|\bno (?:recall|recourse)\b"
@@ -248,51 +249,51 @@ _PRAISE_NEG = re.compile(
     r"|\bnot (?:afraid|reluctant|hesitant|hesitate)\b|\bnot (?:\w+ )?(?:missed|failed|lost|declined)\b|\bnot have to\b"
     r"|\b(?:children|young people|families|women|cases|those|people)\b[^.;]{0,40}\bwhere there (?:is|are) no\b",
     re.I,
-)
+))
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|in case|in the event)\b[^,;]{0,60}$|\b(?:risks? of|mitigate|avoid\w*|prevent\w*|reduc\w+)\b[^,;]{0,25}$"
     r"|\bin (?:their|his|her) $|\bensure (?:that )?(?:there (?:is|are) )?$",
     re.I,
 )
-_PRAISE = re.compile(
+_PRAISE = Gated(re.compile(
     r"\b(?:good|very good|excellent|effective(?:ly)?|strong|robust|positive|well[ -](?:established|developed|embedded|supported|co-?ordinated)|"
     r"outstanding|impressive|commendable|notable practice|good practice|(?:are|were|is) being met|appropriate)\b",
     re.I,
-)
-_NEGATED_PRAISE = re.compile(
+))
+_NEGATED_PRAISE = Gated(re.compile(
     r"\b(?:not|no|lack of|absence of|nor)\b(?: \w+){0,3} (?:good|effective|strong|robust|positive|appropriate|well)\b", re.I
-)
-_FUTURE = re.compile(
+))
+_FUTURE = Gated(re.compile(
     r"(?<!expectation that )(?<!expected that )\b(?:will|shall)\b(?! not)(?! be expected)|\b(?:is|are|was|were) (?:being|currently being) (?:developed|established|reviewed|implemented|"
     r"introduced|rolled out|considered|piloted|planned|addressed|put in place|progressed)\b|\bplans? (?:to|are)\b|\b(?:is|are) planned\b|"
     r"\bin (?:the )?future\b|\bnot yet (?:been )?(?:evaluated|known|clear how)\b|\bdue to (?:start|begin|be)\b|\bproposed\b|"
     r"\bwork is (?:underway|ongoing)\b|\bin development\b|\bwas considering\b|\btoo soon to\b",
     re.I,
-)
-_HEDGED_IMPROVEMENT = re.compile(
+))
+_HEDGED_IMPROVEMENT = Gated(re.compile(
     r"\bcould (?:be )?(?:further )?(?:strengthen\w*|develop\w*|improv\w*|enhanc\w*|benefit)\b|\b(?:more |further |some )?scope (?:to|for)\b|"
     r"\bopportunit(?:y|ies) to (?:further )?(?:strengthen|develop|improve|enhance|build)\b|\bwould benefit\b|"
     r"\bmay (?:need|require|benefit)\b|\bidentified as an area for\b|\bfurther strengthen\w*\b|\bless consistent\b|"
     r"\bcould be (?:more|better)\b|\bis an area for (?:further )?(?:development|improvement|strengthening)\b",
     re.I,
-)
-_METHOD = re.compile(
+))
+_METHOD = Gated(re.compile(
     r"\bwe (?:were|are) (?:unable|not able) to (?:review|look|see|evaluate|assess|examine|access|confirm|verify|meet|speak)\b"
     r"(?![^.;]*\b(?:as|because) (?:the|this|there)\b[^.;]*\b(?:does not|do not|is not|no)\b)"
     r"|\bnot (?:included|part of|within the scope of|covered by|considered in|reviewed as part of) (?:in )?(?:this|the) (?:\w+ )?review\b"
     r"|\bnot included in (?:this|the) (?:\w+ )?(?:review|inspection)\b|\b(?:were|was) not (?:inspected|reviewed)\b|\bdue to IT problems\b",
     re.I,
-)
+))
 _SINGLE_CASE = re.compile(
     r"(?i:\bin (?:one|this|that|a single|another) (?:case|instance|example|record)\b|\bone (?:case|young person|child|care leaver|mother|"
     r"family|parent|practitioner)\b|\bcase example\b|\b(?:a|one|another) case (?:sampled|seen|reviewed|tracked|examined)\b|\b(?:of|in|for) this (?:encounter|episode|incident|visit|attendance|young person|child|family|mother|baby)\b)"
     r"|\b(?:Child|Young person|Baby) [A-Z]\b",
 )
-_PRACTICE_SLIP = re.compile(
+_PRACTICE_SLIP = Gated(re.compile(
     r"\b(?:some|a few|a number of|individual) (?:\w+ ){0,2}(?:midwives|practitioners|staff|nurses|doctors|clinicians|GPs|workers|cases|records|notes|forms|referrals)\b[^;]{0,30}\b(?:were|was|did|had|are)\b"
     r"|\bnot (?:always |all )?(?:fully )?(?:completed|articulated|documented|signed|dated|legible)\b",
     re.I,
-)
+))
 
 
 @dataclass
@@ -312,9 +313,9 @@ class CueHit:
 
 _WEAK_RULE = CueRule("negation of an arrangement", _WEAK_RE, "weak", "verb")
 
-# The words every match of a rule contains (prefilter.required_words): a clause without them is not
-# searched with that rule.
-_RULE_WORDS: dict[re.Pattern[str], frozenset[str] | None] = {r.pattern: required_words(r.pattern) for r in CUE_RULES}
+# Which rules can match a clause, from the words every match of a rule contains
+# (prefilter.required_words): a clause without them is not searched with that rule.
+_RULE_FILTER = Prefilter(r.pattern for r in CUE_RULES)
 
 
 def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
@@ -327,9 +328,9 @@ def shortfall_cues(clause: str) -> list[CueHit]:
     cancelled = [m.span() for m in _PRAISE_NEG.finditer(clause)]
     hits: list[CueHit] = []
     taken: list[tuple[int, int]] = []
-    folded = fold(clause)
+    possible = _RULE_FILTER.candidates(clause)
     for rule in CUE_RULES:
-        if not may_match(_RULE_WORDS[rule.pattern], folded):
+        if rule.pattern not in possible:
             continue
         for m in rule.pattern.finditer(clause):
             span = m.span()

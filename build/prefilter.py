@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
@@ -96,7 +97,50 @@ def required_words(pattern: re.Pattern[str]) -> Need:
 
 def may_match(words: Need, folded: str) -> bool:
     """False only if no match is possible: none of ``words`` is in ``folded`` (a ``fold``-ed text)."""
-    return words is None or any(w in folded for w in words)
+    if words is None:
+        return True
+    for w in words:
+        if w in folded:
+            return True
+    return False
 
 
-__all__ = ["fold", "may_match", "required_words"]
+class Gated:
+    """A compiled pattern that is only run on texts holding one of its required words; ``search``
+    and ``finditer`` answer exactly as the pattern's own do."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.words = required_words(pattern)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if may_match(self.words, fold(text)) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if may_match(self.words, fold(text)) else iter(())
+
+
+class Prefilter:
+    """A family of patterns run on the same texts: which of them can match a text, found by looking
+    for each distinct required word once (rather than once per pattern that needs it)."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self.needs: dict[re.Pattern[str], Need] = {rx: required_words(rx) for rx in patterns}
+        self._always = frozenset(rx for rx, words in self.needs.items() if words is None)
+        by_word: dict[str, set[re.Pattern[str]]] = {}
+        for rx, words in self.needs.items():
+            for w in words or ():
+                by_word.setdefault(w, set()).add(rx)
+        self._by_word = {w: frozenset(rxs) for w, rxs in sorted(by_word.items())}
+
+    def candidates(self, text: str) -> set[re.Pattern[str]]:
+        """The patterns that may match ``text``; every other one certainly does not."""
+        folded = fold(text)
+        out = set(self._always)
+        for word, rxs in self._by_word.items():
+            if word in folded:
+                out |= rxs
+        return out
+
+
+__all__ = ["Gated", "Prefilter", "fold", "may_match", "required_words"]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clasgraph.build import commissioning, gaps, themes
-from clasgraph.build.prefilter import fold, may_match, required_words
+from clasgraph.build.prefilter import Gated, fold, may_match, required_words
 
 HERE = Path(__file__).parent
 REPORTS = sorted(p for p in (HERE / "data" / "corpus").iterdir() if p.suffix in (".md", ".txt"))
@@ -21,6 +21,7 @@ REPORTS = sorted(p for p in (HERE / "data" / "corpus").iterdir() if p.suffix in 
 def _patterns() -> list[re.Pattern[str]]:
     out = [c[3] for c in commissioning.PASSIVE_CUES] + [c[2] for c in commissioning.ACTIVE_CUES]
     out += [r.pattern for r in gaps.CUE_RULES]
+    out += [v.pattern for v in vars(gaps).values() if isinstance(v, Gated)]
     for _key, _firsts, cues in themes._cue_checks():
         out.extend(rx for rx, _words in cues)
     return out
@@ -42,6 +43,14 @@ def test_words_come_from_the_pattern() -> None:
     assert required_words(re.compile(r"x(?:input)+y")) == frozenset({"input"})
     # look-arounds and \b do not break a literal run
     assert required_words(re.compile(r"no(?!t)\bway")) == frozenset({"noway"})
+
+
+def test_gated_answers_as_the_pattern() -> None:
+    rx = re.compile(r"\bnot (?:yet )?in place\b", re.I)
+    gated = Gated(rx)
+    for text in ("It is NOT in place.", "not yet in place; not in place", "in place", ""):
+        assert [m.span() for m in gated.finditer(text)] == [m.span() for m in rx.finditer(text)]
+        assert (gated.search(text) is None) == (rx.search(text) is None)
 
 
 def test_every_cue_pattern_gets_a_prefilter() -> None:
