@@ -8,8 +8,8 @@ The stages are run the way ``pipeline.extract_document`` runs them: read, segmen
 assigning responsibility, citations), commissioning (``extract_arrangements``), gaps
 (``extract_gaps``) and themes (tagging findings and recommendations, recurring recommendations).
 Times are process CPU time (``time.process_time``), so other load on the machine matters less than it
-would for wall time. Memoised look-ups (``services._find_services``, the organisation index's caches)
-are cleared before every run, so each run pays what a fresh report would.
+would for wall time. Memoised look-ups of text (``services._find_services``, ``services.norm_token``,
+``commissioning._norm``; the organisation index is built anew each run) are cleared before every run, so each run pays what a fresh report would.
 """
 
 from __future__ import annotations
@@ -26,9 +26,13 @@ STAGES = ("read", "segment", "organisations", "recommendations+citations", "comm
 
 
 def _clear_caches() -> None:
-    from clasgraph.build import services
+    """Forget what earlier runs memoised about the text (not the lexicons, loaded once a process)."""
+    from clasgraph.build import commissioning, services
 
     services._find_services.cache_clear()
+    for fn in (getattr(services, "norm_token", None), getattr(commissioning, "_norm", None)):
+        if hasattr(fn, "cache_clear"):
+            fn.cache_clear()
 
 
 def run_once(path: Path) -> dict[str, float]:

@@ -34,6 +34,7 @@ commissioned"); "– not included in this CLAS review" marks a provision ``in_re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -207,6 +208,7 @@ def _is_site_surface(orgs: OrgLookup, key: str, surface: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=8192)  # the same names and surfaces are compared sentence after sentence
 def _norm(text: str) -> str:
     text = text.lower().replace("’", "'").replace("&", " and ")
     text = re.sub(r"^the\s+", "", text)

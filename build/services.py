@@ -87,6 +87,7 @@ class ServiceLexicon:
         return out
 
 
+@functools.lru_cache(maxsize=65536)  # a report has a few thousand distinct words; each is normalised once
 def norm_token(tok: str) -> str:
     t = tok.lower().replace("’", "").replace("'", "").replace("`", "")
     if t == "&":
