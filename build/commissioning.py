@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Organisation, Paragraph, Structure, Transfer
-from .prefilter import fold, may_match, required_words
+from .prefilter import Gated, Prefilter
 from .services import ServiceMention, find_services
 
 # ----------------------------------------------------------------------------- interfaces
@@ -519,11 +519,14 @@ ACTIVE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("responsible-for", "commissions", RESPONSIBLE_FOR_RE),
     ("became", "provides", BECAME_PROVIDER_RE),
 )
-# The words every match of a cue pattern contains (prefilter.required_words): a sentence without
-# them is not searched with that pattern.
-CUE_WORDS: dict[re.Pattern[str], frozenset[str] | None] = {
-    rx: required_words(rx) for rx in [c[3] for c in PASSIVE_CUES] + [c[2] for c in ACTIVE_CUES]
-}
+# Which cue patterns can match a sentence, from the words every match of a pattern contains
+# (prefilter.required_words): a sentence without them is not searched with that pattern.
+CUE_FILTER = Prefilter([c[3] for c in PASSIVE_CUES] + [c[2] for c in ACTIVE_CUES])
+TRANSFER_VERB_RE = Gated(re.compile(
+    r"\b(?:transferred|transfers|transfer\s+of|moved|passed|took over|transitioned)\b", re.I))
+PREVIOUSLY_RE = Gated(re.compile(
+    r"\b(?:previously|formerly|until then|before that)\s+(?:been\s+)?(?:commissioned\s+by|"
+    r"the\s+responsibility\s+of|held\s+by|with)\s+(?:the\s+)?", re.I))
 
 NEGATION_BEFORE_RE = re.compile(
     r"\b(?:not|no longer|never|previously|formerly|used to|had|will|would|could|should|may|might|to be|"
@@ -671,8 +674,7 @@ class _Extractor:
     def _previous_commissioner(self, sv: SentenceView, facts: list[Fact], source: str) -> None:
         """"Since April 2015 X has been responsible for commissioning S, which was previously
         commissioned by Y" states a transfer from Y to X."""
-        m = re.search(r"\b(?:previously|formerly|until then|before that)\s+(?:been\s+)?(?:commissioned\s+by|"
-                      r"the\s+responsibility\s+of|held\s+by|with)\s+(?:the\s+)?", sv.text, re.I)
+        m = PREVIOUSLY_RE.search(sv.text)
         if not m:
             return
         om = next((o for o in sv.oms if m.end() <= o.start <= m.end() + 1 and len(o.keys) == 1), None)
@@ -934,16 +936,16 @@ class _Extractor:
         def inside_org(a: int, b: int) -> bool:
             return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
 
-        folded = fold(text)
+        possible = CUE_FILTER.candidates(text)
         for kind, relation, role, rx in PASSIVE_CUES:
-            if not may_match(CUE_WORDS[rx], folded):
+            if rx not in possible:
                 continue
             for m in rx.finditer(text):
                 if inside_org(m.start(), m.end()):
                     continue
                 cues.append((kind, relation, role, m.start(), m.end(), m.groupdict().get("mid")))
         for kind, rel, rx in ACTIVE_CUES:
-            if not may_match(CUE_WORDS[rx], folded):
+            if rx not in possible:
                 continue
             for m in rx.finditer(text):
                 if inside_org(m.start(), m.end()):
@@ -1271,7 +1273,7 @@ class _Extractor:
 
     def _transfer(self, sv: SentenceView, source: str, state: _State) -> bool:
         text = sv.text
-        verb = re.search(r"\b(?:transferred|transfers|transfer\s+of|moved|passed|took over|transitioned)\b", text, re.I)
+        verb = TRANSFER_VERB_RE.search(text)
         if not verb or not re.search(r"commission", text, re.I):
             return False
         if FUTURE_RE.search(text[max(0, verb.start() - 30) : verb.end()]):
