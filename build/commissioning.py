@@ -158,13 +158,13 @@ NOT_PLACE_WORDS |= set(MONTHS)
 WHOLE_AREA = {"county", "the county", "the borough", "borough", "the city", "the area", "area",
               "the region", "the district", "the local area", "england", "the whole county", "the whole area"}
 
-COLLECTIVE_RE = re.compile(
+COLLECTIVE_RE = Gated(re.compile(
     r"\b(?:(?:[Tt]he|[Aa]ll|[Bb]oth|[Ee]ach of the|[Aa]ll of the|[Aa]ll the)\s+)?"
     r"(?:(?:\d+|two|three|four|five|six|seven|eight)\s+)?"
     r"(?:(?:[A-Z][a-z]+|&)\s+){0,3}"
     r"(?:CCGs|Clinical Commissioning Groups|clinical commissioning groups)\b"
     r"|\b[Tt]he (?:CCG|Clinical Commissioning Group|clinical commissioning group)\b(?!['’]?s\b)"
-)
+))
 
 # Descriptors that may precede a provider's name: "a third sector provider Addiction and ...".
 DESCRIPTOR_RE = re.compile(
@@ -186,7 +186,7 @@ ORG_HEAD_RE = re.compile(
 )
 
 
-SITE_NAME_RE = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){1,5}(?:Hospital|Infirmary|Unit|Centre)\b")
+SITE_NAME_RE = Gated(re.compile(r"\b(?:[A-Z][\w’'-]*\s+){1,5}(?:Hospital|Infirmary|Unit|Centre)\b"))
 QUALIFIED_RE = re.compile(r"\b(?:community|acute|specialist|specialised|mental|universal|targeted|hospital|public|"
                           r"primary|secondary|tertiary|dental|therapy)\s+$", re.I)
 

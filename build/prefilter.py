@@ -55,10 +55,13 @@ Need = frozenset[str] | None
 
 
 def _best(candidates: list[frozenset[str]]) -> Need:
-    """The most selective need: the longest shortest word, then the fewest words."""
+    """The most selective need: the most letters and digits in its shortest word (spaces and
+    punctuation are everywhere), then the fewest words."""
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (min(len(w) for w in c), -len(c)))
+    best = max(candidates, key=lambda c: (min(sum(ch.isalnum() for ch in w) for w in c), -len(c)))
+    # a word that holds another of the set adds nothing: where "ccgs" is, "ccg" is too
+    return frozenset(w for w in best if not any(v != w and v in w for v in best))
 
 
 def _sequence(items: Any) -> Need:
