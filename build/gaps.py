@@ -386,18 +386,24 @@ def judge_clause(clause: Clause, sentence: str, before: str = "") -> ClauseVerdi
         return ClauseVerdict(False)
     anaphoric = bool(_ANAPHOR.match(text))
     practice_before = anaphoric and bool(_PRACTICE_SLIP.search(before) or _SINGLE_CASE.search(before))
+    # what cancels cues, read once for the clause (not once per cue)
+    method = bool(_METHOD.search(text))
+    future = bool(_FUTURE.search(text))
+    hedged = bool(_HEDGED_IMPROVEMENT.search(text))
+    single_case = bool(_SINGLE_CASE.search(sentence)) or practice_before
+    practice_slip = bool(_PRACTICE_SLIP.search(text))
 
     def keep(h: CueHit) -> bool:
         habit = bool(_HABIT.search(text[max(0, h.start - 40): h.end + 40]))
-        if _METHOD.search(text) and h.force != "absence":
+        if method and h.force != "absence":
             return False
-        if _FUTURE.search(text) and h.force in ("soft", "weak", "deficit"):
+        if future and h.force in ("soft", "weak", "deficit"):
             return False
-        if _HEDGED_IMPROVEMENT.search(text) and h.force in ("soft", "weak"):
+        if hedged and h.force in ("soft", "weak"):
             return False
-        if (_SINGLE_CASE.search(sentence) or practice_before) and not habit:
+        if single_case and not habit:
             return False
-        if _PRACTICE_SLIP.search(text) and h.force != "absence" and h.name != "not shared" and not habit:
+        if practice_slip and h.force != "absence" and h.name != "not shared" and not habit:
             return False
         # the thing missing or in doubt must be an arrangement, written where the cue's frame puts it
         # (an anaphor -- "This is insufficient" -- points back to the previous sentence)
@@ -437,10 +443,15 @@ class GapSentence:
 
 def gap_sentences(text: str) -> list[GapSentence]:
     """The sentences of a paragraph that state a gap, one per sentence and kind, with cue and kind."""
+    return _gap_sentences(strip_markers(text))
+
+
+def _gap_sentences(plain: str) -> list[GapSentence]:
+    """``gap_sentences`` of a paragraph already passed through ``strip_markers``."""
     out: list[GapSentence] = []
     seen: set[tuple[str, str]] = set()
     previous = ""
-    for sentence in split_sentences(strip_markers(text)):
+    for sentence in split_sentences(plain):
         clauses = split_clauses(sentence)
         verdicts = [judge_clause(c, sentence, previous) for c in clauses]
         praise_main = _main_clause_is_praise(clauses, verdicts)
@@ -605,10 +616,10 @@ def extract_gaps(
 
     gaps: list[Gap] = []
     for para in _gap_paragraphs(structure):
-        found = gap_sentences(para.text)
+        plain = strip_markers(para.text)
+        found = _gap_sentences(plain)
         if not found:
             continue
-        plain = strip_markers(para.text)
         para_orgs = _org_keys(orgs, plain)
         mentioned = finder(plain)  # once per paragraph: sentences take their share by offset
         para_services = _keys(mentioned)
