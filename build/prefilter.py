@@ -67,18 +67,73 @@ def _best(candidates: list[frozenset[str]]) -> Need:
     return frozenset(w for w in best if not any(v != w and v in w for v in best))
 
 
+# Characters a word may hold: ASCII, and typographic punctuation that has no case (so matches only itself).
+_PUNCTUATION = frozenset("’‘“”–—")
+_MAX_SPELLINGS = 16  # a run over small character classes ("n[’']t") is kept as up to this many strings
+
+
+def _char(ch: str) -> str | None:
+    return ch.lower() if ch.isascii() or ch in _PUNCTUATION else None
+
+
+def _spellings(op: Any, av: Any) -> set[str] | None:
+    """Every string one item can match, if it matches only a few fixed strings (a literal, a small
+    class of literals, a group or alternation of such): "[Tt]he" -> {"the"}, "(?:CCG|Trust)" ->
+    {"ccg", "trust"}."""
+    if op is _P.LITERAL:
+        c = _char(chr(av))
+        return {c} if c else None
+    if op is _P.IN:
+        if not av or len(av) > 4 or any(o is not _P.LITERAL for o, _v in av):
+            return None
+        chars = {_char(chr(v)) for _o, v in av}
+        return None if None in chars else {c for c in chars if c}
+    if op is _P.SUBPATTERN:
+        return _sequence_spellings(av[-1])
+    if op is _P.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            sp = _sequence_spellings(alt)
+            if sp is None:
+                return None
+            out |= sp
+        return out if len(out) <= _MAX_SPELLINGS else None
+    return None
+
+
+def _sequence_spellings(items: Any) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        sp = _spellings(op, av)
+        if sp is None or len(out) * len(sp) > _MAX_SPELLINGS:
+            return None
+        out = {a + b for a in out for b in sp}
+    return out
+
+
 def _sequence(items: Any) -> Need:
     candidates: list[frozenset[str]] = []
-    run = ""
+    runs = {""}  # the spellings of the literal run being read
+
+    def end_run() -> None:
+        nonlocal runs
+        if "" not in runs:
+            candidates.append(frozenset(runs))
+        runs = {""}
+
     for op, av in items:
-        if op is _P.LITERAL and chr(av).isascii():
-            run += chr(av).lower()
-            continue
         if op in _ZERO_WIDTH:
             continue  # takes no characters: the literals either side are still adjacent
-        if run:
-            candidates.append(frozenset({run}))
-            run = ""
+        sp = _spellings(op, av)
+        if sp is not None and len(runs) * len(sp) <= _MAX_SPELLINGS:
+            runs = {r + c for r in runs for c in sp}
+            continue
+        end_run()
+        if sp is not None:  # too many spellings with the run before: start a new run here
+            runs = sp
+            continue
         child: Need = None
         if op in _GROUPS:
             child = _sequence(av[-1] if op is _P.SUBPATTERN else av)
@@ -90,8 +145,7 @@ def _sequence(items: Any) -> Need:
             child = frozenset().union(*needs) if all(n is not None for n in needs) else None  # type: ignore[arg-type]
         if child:
             candidates.append(child)
-    if run:
-        candidates.append(frozenset({run}))
+    end_run()
     return _best(candidates)
 
 

@@ -34,7 +34,13 @@ WORDS = [required_words(rx) for rx in PATTERNS]
 def test_words_come_from_the_pattern() -> None:
     rx = re.compile(r"\b(?:is\s+|are\s+)?(?:also\s+)*commissioned\s+(?:for\s+\w+\s+)?by\b", re.I)
     assert required_words(rx) == frozenset({"commissioned"})
-    assert required_words(re.compile(r"\b(?:lack|absence) of\b")) == frozenset({"lack", "absence"})
+    # alternations of fixed strings join the literals around them
+    assert required_words(re.compile(r"\b(?:lack|absence) of\b")) == frozenset({"lack of", "absence of"})
+    assert required_words(re.compile(r"\b[Tt]he (?:CCG|Trust)\b")) == frozenset({"the ccg", "the trust"})
+    assert required_words(re.compile(r"isn[’']t")) == frozenset({"isn’t", "isn't"})
+    # a class that is not a few literals ends the run
+    assert required_words(re.compile(r"ab[^c]de")) == frozenset({"ab"})
+    assert required_words(re.compile(r"\bno(?:t)?\b")) == frozenset({"no"})
     # an alternative that needs nothing in particular: no prefilter
     assert required_words(re.compile(r"\bnot\b|\w+")) is None
     assert required_words(re.compile(r"\bnot\b|\w+ly")) == frozenset({"not", "ly"})
