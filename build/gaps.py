@@ -61,11 +61,13 @@ class OrgMentions(Protocol):
 
 # --------------------------------------------------------------------------- sentences and clauses
 
-_ABBREV = re.compile(r"\b(?:e\.g|i\.e|eg|ie|etc|vs|no|nos|dr|mr|mrs|ms|st|approx|incl)\.$", re.I)
+# Gated: run only on text holding one of the words every match contains (see prefilter)
+_ABBREV = Gated(re.compile(r"\b(?:e\.g|i\.e|eg|ie|etc|vs|no|nos|dr|mr|mrs|ms|st|approx|incl)\.$", re.I))
 _MARKER = re.compile(r"\(\s*\**\s*Recommendations?\b[^)]*\)\**", re.I)
 
 
-_CONTRACTION = re.compile(r"\b(is|are|was|were|has|have|had|does|do|did|could|would|should)n[’']t\b", re.I)
+_CONTRACTION = Gated(re.compile(r"\b(is|are|was|were|has|have|had|does|do|did|could|would|should)n[’']t\b", re.I))
+_CANNOT = Gated(re.compile(r"\b([Cc])an[’']t\b"))
 
 
 def strip_markers(text: str) -> str:
@@ -73,7 +75,7 @@ def strip_markers(text: str) -> str:
     text = _MARKER.sub(" ", text)
     text = text.replace("**", " ").replace("__", " ")
     text = _CONTRACTION.sub(lambda m: m.group(1) + " not", text)
-    text = re.sub(r"\b([Cc])an[’']t\b", r"\1annot", text)
+    text = _CANNOT.sub(r"\1annot", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 
@@ -166,8 +166,8 @@ def may_match(words: Need, folded: str) -> bool:
 
 
 class Gated:
-    """A compiled pattern that is only run on texts holding one of its required words; ``search``
-    and ``finditer`` answer exactly as the pattern's own do."""
+    """A compiled pattern that is only run on texts holding one of its required words; ``search``,
+    ``finditer`` and ``sub`` answer exactly as the pattern's own do."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
@@ -178,6 +178,9 @@ class Gated:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(text) if may_match(self.words, fold(text)) else iter(())
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return self.pattern.sub(repl, text) if may_match(self.words, fold(text)) else text
 
 
 class Prefilter:

@@ -57,6 +57,7 @@ def test_gated_answers_as_the_pattern() -> None:
     for text in ("It is NOT in place.", "not yet in place; not in place", "in place", ""):
         assert [m.span() for m in gated.finditer(text)] == [m.span() for m in rx.finditer(text)]
         assert (gated.search(text) is None) == (rx.search(text) is None)
+        assert gated.sub("[gap]", text) == rx.sub("[gap]", text)
 
 
 def test_every_cue_pattern_gets_a_prefilter() -> None:
