@@ -476,8 +476,8 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
 # Arrangement words by kind, most specific first: the first pattern that matches in the window
 # around a cue names the kind ("capacity of the safeguarding team" is workforce, "commissioned
 # capacity" is commissioning).
-_KIND_ORDER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(p, re.I))
+_KIND_ORDER: tuple[tuple[str, Gated], ...] = tuple(
+    (kind, Gated(re.compile(p, re.I)))
     for kind, p in (
         ("workforce", r"\bvacan(?:t|cy|cies)\b|\bin post\b|\bunfilled\b|\b(?:named|designated) \w+ (?:post|role)\b|\bthe post of\b|\bunder-?resourced\b|\bunder-?staffed\b|\bover-?stretched\b|"
                       r"\b(?:no|lack of|absence of) (?:a )?(?:\w+ )?(?:designated|named) (?:nurse|doctor|midwife|GP|professional)s?\b|"
@@ -503,8 +503,11 @@ _KIND_ORDER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_POLICY_OR_PATHWAY = Gated(re.compile(r"\bpolicy or pathway\b|\bpathway or policy\b", re.I))
+
+
 def _kind_in(window: str) -> str | None:
-    if re.search(r"\bpolicy or pathway\b|\bpathway or policy\b", window, re.I):
+    if _POLICY_OR_PATHWAY.search(window):
         return "pathway"
     for kind, rx in _KIND_ORDER:
         if rx.search(window):

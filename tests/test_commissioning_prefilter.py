@@ -22,6 +22,7 @@ def _patterns() -> list[re.Pattern[str]]:
     out = [c[3] for c in commissioning.PASSIVE_CUES] + [c[2] for c in commissioning.ACTIVE_CUES]
     out += [r.pattern for r in gaps.CUE_RULES]
     out += [v.pattern for mod in (commissioning, gaps) for v in vars(mod).values() if isinstance(v, Gated)]
+    out += [g.pattern for _kind, g in gaps._KIND_ORDER]
     for _key, _firsts, cues in themes._cue_checks():
         out.extend(rx for rx, _words in cues)
     return out
