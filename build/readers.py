@@ -93,6 +93,7 @@ class Seg:
     top: float
     text: str
     size: float = 0.0  # font size in points (0 when PDFium does not say)
+    stream: bool = False  # text cut from the page's text stream (which has its own spaces) rather than read by box
 
     @property
     def height(self) -> float:
@@ -146,8 +147,10 @@ class Line:
                 raised = s.size < 0.85 * prev.size and s.bottom > prev.bottom + 0.15 * prev.size
                 if gap > tab_gap * em:
                     sep = "\t"
-                elif not spaced and (gap < 0.15 * em or (raised and gap < 0.35 * em)):
-                    sep = ""
+                elif spaced:
+                    sep = " "
+                elif gap < 0.15 * em or (raised and gap < 0.35 * em) or (prev.stream and s.stream and gap < 0.22 * em):
+                    sep = ""  # touching, or the text stream puts no space between them (kerned, re-positioned)
                 else:
                     sep = " "
                 out = out.rstrip(" ") + sep
@@ -196,30 +199,58 @@ def _page_segments(tp, pdfium_c) -> list[Seg]:  # type: ignore[no-untyped-def]
     """A page's text rectangles with their text and font size.
 
     PDFium lists rectangles in character order, so a rectangle's text is the run of the page's characters
-    from its first character to the next rectangle's: one text read for the page instead of a bounded
-    read per rectangle (which costs time in proportion to the page's characters, each time). Where the
-    page's text does not map one to one onto its characters (rare), each rectangle is read on its own."""
+    from its first character to the next rectangle's: one text read for the page instead of a bounded read
+    per rectangle (which costs time in proportion to the page's characters, each time, and repeats the
+    characters of glyphs that overlap a neighbour, such as ligatures). A rectangle whose first character
+    cannot be placed is read on its own, and its text taken off the end of the run before it; where the
+    page's text does not map one to one onto its characters (rare), every rectangle is read on its own."""
     rects = [tp.get_rect(r) for r in range(tp.count_rects())]
-    starts = [tp.get_index(left + 0.5, (top + bottom) / 2, 2.0, max(1.0, (top - bottom) / 2))
-              for left, bottom, _right, top in rects]
     n = tp.count_chars()
     full = tp.get_text_range(0, n) if n > 0 else ""
-    aligned = len(full) == n and all(b > a >= 0 for a, b in zip(starts, starts[1:], strict=False)) \
-        and (not starts or starts[0] >= 0)
+    aligned = len(full) == n
+    starts: list[int] = []
+    last = -1
+    for left, bottom, right, top in rects:  # None (pypdfium2 5) or -1 (4): no character there
+        idx = tp.get_index(left + 0.5, (top + bottom) / 2, 2.0, max(1.0, (top - bottom) / 2))
+        start = idx if isinstance(idx, int) and idx > last else -1
+        if start < 0 and aligned:  # e.g. a "." or "–" first: find the rectangle's text after the last start
+            head = tp.get_text_bounded(left, bottom, right, top).strip()[:4]
+            found = full.find(head, last + 1) if head else -1
+            start = found if found > last else -1
+        starts.append(start)
+        last = max(last, start)
+    placed = [k for k, st in enumerate(starts) if st >= 0] if aligned else []
+    raws: dict[int, str] = {}
+    for i, k in enumerate(placed):
+        end = starts[placed[i + 1]] if i + 1 < len(placed) else n
+        raws[k] = full[starts[k]:end]
+    prev_placed = -1
+    for k, (left, bottom, right, top) in enumerate(rects):
+        if k in raws:
+            prev_placed = k
+            continue
+        raws[k] = tp.get_text_bounded(left, bottom, right, top)
+        piece = raws[k].strip()
+        if prev_placed >= 0 and piece:  # its characters ended up in the run before it: take them off
+            before = raws[prev_placed].rstrip()
+            if before.endswith(piece):
+                raws[prev_placed] = before[: len(before) - len(piece)]
     segs = []
     for k, (left, bottom, right, top) in enumerate(rects):
-        if aligned:
-            end = starts[k + 1] if k + 1 < len(starts) else n
-            raw = full[starts[k]:end]
-        else:
-            raw = tp.get_text_bounded(left, bottom, right, top)
-        text = fix_chars(raw).replace("\n", " ")
+        text = fix_chars(raws[k]).replace("\n", " ")
         if not text.strip():
             continue
         idx = starts[k]
         size = pdfium_c.FPDFText_GetFontSize(tp.raw, idx) if idx >= 0 else 0.0
-        segs.append(Seg(left, right, bottom, top, text, float(size) or (top - bottom)))
+        segs.append(Seg(left, right, bottom, top, text, float(size) or (top - bottom), stream=k in placed))
     return segs
+
+
+def _covers(a: Seg, b: Seg) -> bool:
+    """Two pieces overlap horizontally by more than half the narrower one: they cannot share a line (a
+    ligature's box or kerning may overlap its neighbour's by a little)."""
+    overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return overlap > 0.5 * max(0.1, min(a.x1 - a.x0, b.x1 - b.x0))
 
 
 def _lines_of(segs: list[Seg], page: int) -> list[Line]:
@@ -228,7 +259,7 @@ def _lines_of(segs: list[Seg], page: int) -> list[Line]:
     for s in sorted(segs, key=lambda s: (-s.top, s.x0)):
         mid = (s.top + s.bottom) / 2
         for span, members in reversed(groups[-4:]):
-            if span[0] - 0.5 <= mid <= span[1] + 0.5 and not any(o.x0 < s.x1 and s.x0 < o.x1 for o in members):
+            if span[0] - 0.5 <= mid <= span[1] + 0.5 and not any(_covers(o, s) for o in members):
                 members.append(s)
                 span[0], span[1] = min(span[0], s.bottom), max(span[1], s.top)
                 break
