@@ -585,7 +585,7 @@ def _date(text: str) -> str | None:
 
 # ----------------------------------------------------------------------------- sentences
 
-ABBREV_RE = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|St|No|approx|incl|vs)\.$", re.I)
+ABBREV_RE = Gated(re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|St|No|approx|incl|vs)\.$", re.I))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
