@@ -223,7 +223,11 @@ def _page_segments(tp, pdfium_c) -> list[Seg]:  # type: ignore[no-untyped-def]
     raws: dict[int, str] = {}
     for i, k in enumerate(placed):
         end = starts[placed[i + 1]] if i + 1 < len(placed) else n
-        raws[k] = full[starts[k]:end]
+        raw = full[starts[k]:end]
+        cut = raw.find("\r\n")  # a rectangle lies on one line: a run that goes on past a line end has
+        if cut >= 0 and raw[cut + 2:].strip():  # swallowed rectangles that could not be placed
+            raw = raw[: cut + 2]
+        raws[k] = raw
     prev_placed = -1
     for k, (left, bottom, right, top) in enumerate(rects):
         if k in raws:
