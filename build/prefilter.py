@@ -25,6 +25,7 @@ are kept to ASCII characters for the same reason.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -152,7 +153,11 @@ def _sequence(items: Any) -> Need:
 def required_words(pattern: re.Pattern[str]) -> Need:
     """Literal strings (folded) of which every match of ``pattern`` contains at least one, or None
     when the pattern needs no particular text."""
-    return _sequence(_P.parse(pattern.pattern, pattern.flags))
+    try:
+        items = _P.parse(pattern.pattern, pattern.flags)
+    except Exception:  # CPython's own parser (private): should it ever change, run the pattern unfiltered
+        return None
+    return _sequence(items)
 
 
 def may_match(words: Need, folded: str) -> bool:
@@ -167,11 +172,15 @@ def may_match(words: Need, folded: str) -> bool:
 
 class Gated:
     """A compiled pattern that is only run on texts holding one of its required words; ``search``,
-    ``finditer`` and ``sub`` answer exactly as the pattern's own do."""
+    ``finditer`` and ``sub`` answer exactly as the pattern's own do. The words are derived on first
+    use, so importing a module full of gated patterns costs nothing extra."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        self.words = required_words(pattern)
+
+    @functools.cached_property
+    def words(self) -> Need:
+        return required_words(self.pattern)
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if may_match(self.words, fold(text)) else None
@@ -185,22 +194,32 @@ class Gated:
 
 class Prefilter:
     """A family of patterns run on the same texts: which of them can match a text, found by looking
-    for each distinct required word once (rather than once per pattern that needs it)."""
+    for each distinct required word once (rather than once per pattern that needs it). The words are
+    derived on first use."""
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
-        self.needs: dict[re.Pattern[str], Need] = {rx: required_words(rx) for rx in patterns}
-        self._always = frozenset(rx for rx, words in self.needs.items() if words is None)
+        self.patterns = tuple(patterns)
+
+    @functools.cached_property
+    def needs(self) -> dict[re.Pattern[str], Need]:
+        return {rx: required_words(rx) for rx in self.patterns}
+
+    @functools.cached_property
+    def _index(self) -> tuple[frozenset[re.Pattern[str]], dict[str, frozenset[re.Pattern[str]]]]:
+        """The patterns that need nothing, and for each word the patterns that need it."""
+        always = frozenset(rx for rx, words in self.needs.items() if words is None)
         by_word: dict[str, set[re.Pattern[str]]] = {}
         for rx, words in self.needs.items():
             for w in words or ():
                 by_word.setdefault(w, set()).add(rx)
-        self._by_word = {w: frozenset(rxs) for w, rxs in sorted(by_word.items())}
+        return always, {w: frozenset(rxs) for w, rxs in sorted(by_word.items())}
 
     def candidates(self, text: str) -> set[re.Pattern[str]]:
         """The patterns that may match ``text``; every other one certainly does not."""
+        always, by_word = self._index
         folded = fold(text)
-        out = set(self._always)
-        for word, rxs in self._by_word.items():
+        out = set(always)
+        for word, rxs in by_word.items():
             if word in folded:
                 out |= rxs
         return out
