@@ -25,34 +25,38 @@ CSS = ("<style>body{font-family:'DejaVu Serif',serif;font-size:10.5pt;text-align
        "th{text-align:left;width:40%;vertical-align:top} p{margin:0 0 6pt 0} nav,footer{display:none}</style>")
 
 
+def chrome_pdf(text: str, out: Path, area: str, executable: str | None = None) -> Path:
+    """Print normalised report text as a PDF from headless Chromium (``out`` ends in .pdf)."""
+    from playwright.sync_api import sync_playwright
+
+    exe = executable or shutil.which("chromium") or shutil.which("chromium-browser")
+    html = synth_reports.render_html(text, out.with_suffix(".html"), area=area)
+    html.write_text(html.read_text(encoding="utf-8").replace("</head>", CSS + "</head>")
+                    .replace("<html>", "<html lang='en'>"), encoding="utf-8")
+    footer = ('<div style="font-size:8px;width:100%;padding:0 20mm;display:flex;justify-content:space-between">'
+              f"<span>{synth_reports.TITLE_PREFIX} {area}</span>"
+              '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(html.resolve().as_uri())
+        page.pdf(path=str(out), format="A4", display_header_footer=True, header_template="<span></span>",
+                 footer_template=footer, margin={"top": "20mm", "bottom": "22mm", "left": "20mm", "right": "20mm"})
+        browser.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
     args.out.mkdir(parents=True, exist_ok=True)
     for src in sorted((HERE.parent / "examples" / "reports").iterdir()):
         if src.suffix not in (".md", ".txt"):
             continue
         text = read.read_file(src).text
         area = synth_reports._area_of(text) or src.stem.split("-")[0].title()
-        html = synth_reports.render_html(text, args.out / f"{src.stem}.html", area=area)
-        html.write_text(html.read_text(encoding="utf-8").replace("</head>", CSS + "</head>")
-                        .replace("<html>", "<html lang='en'>"), encoding="utf-8")
-        footer = ('<div style="font-size:8px;width:100%;padding:0 20mm;display:flex;justify-content:space-between">'
-                  f"<span>{synth_reports.TITLE_PREFIX} {area}</span>"
-                  '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-            page = browser.new_page()
-            page.goto(html.resolve().as_uri())
-            page.pdf(path=str(args.out / f"{src.stem}.pdf"), format="A4", display_header_footer=True,
-                     header_template="<span></span>", footer_template=footer,
-                     margin={"top": "20mm", "bottom": "22mm", "left": "20mm", "right": "20mm"})
-            browser.close()
-        print(args.out / f"{src.stem}.pdf")
+        print(chrome_pdf(text, args.out / f"{src.stem}.pdf", area))
 
 
 if __name__ == "__main__":
