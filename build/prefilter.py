@@ -33,13 +33,13 @@ from typing import Any
 
 
 def fold(text: str) -> str:
-    """``text`` as the prefilter compares it: lower case, Python's case-insensitive ASCII look-alikes
-    written as the ASCII letters they match (Kelvin sign K lowers to "k" by itself; İ lowers to "i"
-    and a combining dot, which is dropped; ı and ſ are replaced). Folding more than needed could only
-    let a pattern run needlessly, never skip one that matches, since words are ASCII."""
-    low = text.lower()
+    """``text`` as the prefilter compares it: lower case, with Python's case-insensitive look-alikes
+    of ASCII letters (İ ı ſ; the Kelvin sign lowers to "k" by itself) written as those letters.
+    Every character folds to exactly one, so an offset in the folded text is the same offset in
+    ``text``."""
+    low = text.replace("\u0130", "i").lower() if "\u0130" in text else text.lower()
     if not low.isascii():
-        low = low.replace("i\u0307", "i").replace("\u0131", "i").replace("\u017f", "s")
+        low = low.replace("\u0131", "i").replace("\u017f", "s")
     return low
 
 

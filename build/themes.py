@@ -68,18 +68,41 @@ def _cue_pattern(cue: str) -> str:
     return rf"(?<![\w-]){body}(?:s|'s|’s)?(?![\w-])"
 
 
+@dataclass(frozen=True)
+class _CueCheck:
+    """One cue's pattern, searched only in text that holds its words (``prefilter.required_words``).
+    Every match begins with the cue's first word, so the search starts where that word (``lead``,
+    folded; offsets in folded text are offsets in the text) first occurs. A first word outside
+    ASCII is not used that way."""
+
+    pattern: re.Pattern[str]
+    lead: str | None
+    needs: Need
+
+    def found_in(self, text: str, folded: str) -> bool:
+        if not may_match(self.needs, folded):
+            return False
+        at = 0 if self.lead is None else folded.find(self.lead)
+        return at >= 0 and self.pattern.search(text, at) is not None
+
+
+def _cue_check(cue: str, flags: int) -> _CueCheck:
+    rx = re.compile(_cue_pattern(cue), flags)
+    first = cue.split()[0]
+    return _CueCheck(rx, fold(first) if first.isascii() else None, required_words(rx))
+
+
 @lru_cache(maxsize=4)
-def _cue_checks(path: Path = THEMES_TTL) -> tuple[tuple[str, frozenset[str], tuple[tuple[re.Pattern[str], Need], ...]], ...]:
-    """Per theme: the first words of its cues (a cheap prefilter) and one pattern per cue, each with
-    the words every match of it contains (``prefilter.required_words``), so that only the cues whose
-    words a text holds are searched for. Cues written in capitals match in capitals only."""
+def _cue_checks(path: Path = THEMES_TTL) -> tuple[tuple[str, frozenset[str], tuple[_CueCheck, ...]], ...]:
+    """Per theme: the first words of its cues (a cheap prefilter) and a check per cue. Cues written
+    in capitals match in capitals only."""
     out = []
     for theme in load_themes(path):
         caps = [c for c in theme.cues if c.upper() == c and any(ch.isalpha() for ch in c)]
         other = [c for c in theme.cues if c not in caps and c != theme.label]
-        patterns = [re.compile(_cue_pattern(c)) for c in caps] + [re.compile(_cue_pattern(c), re.I) for c in other]
+        checks = [_cue_check(c, 0) for c in caps] + [_cue_check(c, re.I) for c in other]
         firsts = frozenset(w for c in caps + other for w in _words(c.split()[0])[:1])
-        out.append((theme.key, firsts, tuple((rx, required_words(rx)) for rx in patterns)))
+        out.append((theme.key, firsts, tuple(checks)))
     return tuple(out)
 
 
@@ -96,7 +119,7 @@ def tag_themes(text: str) -> list[str]:
     for key, firsts, cues in _cue_checks():
         if not firsts & words:  # no cue can start here: skip the regular expressions
             continue
-        if any(may_match(needs, folded) and rx.search(text) for rx, needs in cues):
+        if any(cue.found_in(text, folded) for cue in cues):
             keys.append(key)
     return keys
 

@@ -24,7 +24,7 @@ def _patterns() -> list[re.Pattern[str]]:
     out += [v.pattern for mod in (commissioning, gaps) for v in vars(mod).values() if isinstance(v, Gated)]
     out += [g.pattern for _kind, g in gaps._KIND_ORDER]
     for _key, _firsts, cues in themes._cue_checks():
-        out.extend(rx for rx, _words in cues)
+        out.extend(cue.pattern for cue in cues)
     return out
 
 
@@ -67,10 +67,12 @@ def test_every_cue_pattern_gets_a_prefilter() -> None:
 
 
 def test_fold_agrees_with_case_insensitive_matching_on_every_character() -> None:
-    """Any character that re.I matches with an ASCII letter folds to that letter."""
+    """Any character that re.I matches with an ASCII letter folds to that letter; every character
+    folds to exactly one (offsets in folded text are offsets in the text)."""
     letters = re.compile(r"[a-z]", re.I)
     for cp in range(sys.maxunicode + 1):
         ch = chr(cp)
+        assert len(fold(ch)) == 1, hex(cp)
         if letters.fullmatch(ch):
             folded = fold(ch)
             assert len(folded) == 1 and folded.isascii(), (hex(cp), folded)
