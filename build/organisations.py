@@ -569,6 +569,19 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
         out.append(_Cand(name=name, family=fam, type=typ, source=source, geographic=geographic,
                          acronym=acr.group("acr") if acr else None))
     # public health teams of councils
+    if "Public Health" in text:
+        out.extend(_public_health_candidates(text, source))
+    # lexicon: national bodies and standard multi-agency arrangements
+    exact_re, folded_re, lookup = _lexicon_patterns()
+    for pattern in (exact_re, folded_re):
+        for mm in pattern.finditer(text):
+            family, typ = lookup[_fold(mm.group(0))]
+            out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
+    return _role_and_acronym_candidates(text, source, out)
+
+
+def _public_health_candidates(text: str, source: str) -> list[_Cand]:
+    out: list[_Cand] = []
     for m in re.finditer(r"\bPublic Health(?:,\s*|\s+(?:in|at|within|team (?:in|at|of))\s+(?:the\s+)?)"
                          r"(?P<council>[A-Z][\w’'\- ]*?(?:Council|[A-Z]{2,}))(?![\w])", text):
         out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
@@ -577,12 +590,11 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
             out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
     for _ in re.finditer(r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])", text):
         out.append(_Cand(name="Public Health", family="public-health", type="LocalAuthority", source=source))
-    # lexicon: national bodies and standard multi-agency arrangements
-    exact_re, folded_re, lookup = _lexicon_patterns()
-    for pattern in (exact_re, folded_re):
-        for mm in pattern.finditer(text):
-            family, typ = lookup[_fold(mm.group(0))]
-            out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
+    return out
+
+
+def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand]) -> list[_Cand]:
+    """Objects of role statements ("provided by X") and names defined with an acronym, appended to ``out``."""
     # role objects
     for m in ROLE_OBJECT_RE.finditer(text):
         name = m.group("name").strip()
@@ -1009,26 +1021,29 @@ SITE_RE = re.compile(r"(?P<site>(?:[A-Z][\w’'\-]*\s+){1,5}(?:Hospital|Infirmar
 def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str, dict]) -> None:
     """A hospital site named next to a trust (or with the trust's acronym in brackets, or after a
     possessive of the trust) belongs to that trust; such a site is never an organisation."""
-    name_to_cluster: list[tuple[str, dict]] = []
+    owners: list[tuple[str, dict, re.Pattern[str], re.Pattern[str]]] = []  # longest name first
     for cl in clusters:
         if cl["family"] in ("trust",):
             for n in list(cl["names"]) + list(cl["plain"]) + list(cl["acronyms"]):
-                name_to_cluster.append((n, cl))
-    if not name_to_cluster:
+                if n:
+                    name = re.escape(n)
+                    before = re.compile(r"(?<![\w])" + name + r"(?![\w])\)?(?:’s|'s)?\s+(?:at\s+)?$|"
+                                        r"(?<![\w])" + name + r"(?![\w])(?:’s|'s)?\s*$")
+                    after = re.compile(r"^\s*(?:\(|,\s*(?:[A-Z][\w]+,\s*)?)\s*" + name + r"\b")
+                    owners.append((n, cl, before, after))
+    if not owners:
         return
+    owners.sort(key=lambda x: -len(x[0]))
     for p in structure.paragraphs:
         for m in SITE_RE.finditer(p.text):
             site = re.sub(r"^(?:The|At|At the|In|the)\s+", "", m.group("site").strip())
             window_before = p.text[max(0, m.start() - 60): m.start()]
             window_after = p.text[m.end(): m.end() + 70]
             owner = None
-            for n, cl in sorted(name_to_cluster, key=lambda x: -len(x[0])):
-                if not n:
+            for n, cl, before, after in owners:
+                if n not in window_before and n not in window_after:
                     continue
-                pat = r"(?<![\w])" + re.escape(n) + r"(?![\w])"
-                if re.search(pat + r"(?:’s|'s)?\s*$", window_before) or re.match(
-                        r"^\s*(?:\(|,\s*(?:[A-Z][\w]+,\s*)?)\s*" + re.escape(n) + r"\b", window_after) or re.search(
-                        pat + r"\)?(?:’s|'s)?\s+(?:at\s+)?$", window_before):
+                if before.search(window_before) or after.match(window_after):
                     owner = cl
                     break
             # a site named beside its trust is the trust's, even where a statement elsewhere made a

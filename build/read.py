@@ -35,6 +35,7 @@ HEADING_RE = re.compile(
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
 SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t"), " ")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+CHAR_TABLE: dict[int, str | None] = {**SPACES, **ZERO_WIDTH}
 
 PAGE_NUMBER_RE = re.compile(r"(?:^|\s)(?:page\s+\d+\s+of\s+\d+|page\s+\d+|\d+\s+of\s+\d+)\s*$", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣∙·o\-–*]|\d+\)|[a-z]\))\s+")
@@ -141,7 +142,7 @@ def clean_chars(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     for lig, rep in LIGATURES.items():
         text = text.replace(lig, rep)
-    text = text.translate(SPACES).translate(ZERO_WIDTH)
+    text = text.translate(CHAR_TABLE)
     text = re.sub(r"(?<=\s)&(?=[A-Z])", "& ", text)  # "&Shropshire" -> "& Shropshire"
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
 
@@ -279,10 +280,24 @@ def _text_blocks(lines: list[str]) -> list[str]:
     lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 20)
     width = lengths[int(len(lengths) * 0.9)] if lengths else 80
 
+    # running state of the current block, so each line costs the same however long the block is
+    depth = 0  # "(" minus ")" in the block
+    has_should = False  # the block holds "should" / "must"
+    size = 0  # characters in the block
+
     def flush() -> None:
+        nonlocal depth, has_should, size
         if current:
             blocks.append(" ".join(current))
             current.clear()
+        depth, has_should, size = 0, False, 0
+
+    def add(line: str) -> None:
+        nonlocal depth, has_should, size
+        current.append(line)
+        depth += line.count("(") - line.count(")")
+        has_should = has_should or bool(SHOULD_RE.search(line))
+        size += len(line) + (1 if size else 0)
 
     for raw in lines:
         s = raw.strip()
@@ -290,9 +305,10 @@ def _text_blocks(lines: list[str]) -> list[str]:
             blank_before = True
             continue
         s = re.sub(r"\s+", " ", s)
-        joined = " ".join(current)
-        open_paren = joined.count("(") > joined.count(")")
-        ends_mid_marker = bool(re.search(r"(?:\b(?:recommendations?|and)|[,&])\s*$", joined, re.I))
+        joined = _Joined(current)
+        open_paren = depth > 0
+        # lines are stripped and joined with one space: a match at the block's end lies in its last line
+        ends_mid_marker = bool(current) and bool(ENDS_MID_MARKER_RE.search(current[-1]))
         is_number = bool(PARA_NUMBER_RE.match(s)) or bool(GROUP_HEADING_RE.match(s))
         is_heading = bool(HEADING_RE.match(s))
         is_bullet = bool(BULLET_RE.match(s)) and not is_number
@@ -303,25 +319,26 @@ def _text_blocks(lines: list[str]) -> list[str]:
             flush()
         short_prev = prev_len < 0.7 * width
         # a recommendation group heading runs until its "should:" ("1. A CCG, B &\nC Trust should:")
-        open_heading = bool(GROUP_HEADING_RE.match(joined)) and not PARA_NUMBER_RE.match(joined) and not re.search(
-            r"\b(?:should|must)\b", joined, re.I) and len(joined) < 400
+        head = " ".join(current[:2])  # the block's start (a number may stand alone on its first line)
+        open_heading = bool(current) and bool(GROUP_HEADING_RE.match(head)) and not PARA_NUMBER_RE.match(
+            head) and not has_should and size < 400
         if current and (open_paren or ends_mid_marker or open_heading) and not is_heading and not _number_follows(
                 s, joined) and not (open_heading and is_number):
-            current.append(s)
+            add(s)
         elif is_heading or is_number or is_bullet or is_field:
             flush()
-            current.append(BULLET_RE.sub("", s, count=1) if is_bullet else s)
+            add(BULLET_RE.sub("", s, count=1) if is_bullet else s)
         elif not current:
-            current.append(s)
+            add(s)
         elif s[0].islower() or s[0] in ",;)–-":
-            current.append(s)
-        elif not TERMINAL_RE.search(joined) and not short_prev:
-            current.append(s)
+            add(s)
+        elif not TERMINAL_RE.search(current[-1]) and not short_prev:
+            add(s)
         elif blank_before or short_prev or raw[:1].isspace():
             flush()
-            current.append(s)
+            add(s)
         else:
-            current.append(s)
+            add(s)
         blank_before = False
         prev_len = len(s)
         if is_heading:
@@ -331,9 +348,27 @@ def _text_blocks(lines: list[str]) -> list[str]:
     return blocks
 
 
-def _number_follows(s: str, joined: str) -> bool:
+ENDS_MID_MARKER_RE = re.compile(r"(?:\b(?:recommendations?|and)|[,&])\s*$", re.I)
+SHOULD_RE = re.compile(r"\b(?:should|must)\b", re.I)
+
+
+class _Joined:
+    """The current block as one string, built only when a rule needs it."""
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = " ".join(self.parts)
+        return self._text
+
+
+def _number_follows(s: str, block: _Joined | str) -> bool:
     """A numbered line after an open parenthesis is a new paragraph only if the parenthesis is not a
     citation marker still being written ("(Recommendations" + "1.3 and 6.2)")."""
+    joined = str(block)
     tail = joined[joined.rfind("(") :] if "(" in joined else ""
     if re.search(r"recommendation", tail, re.I):
         return False
