@@ -25,8 +25,9 @@ from .segment import segment
 from .themes import find_recurring, tag_themes
 
 
-def extract_file(path: Path | str) -> Extraction:
-    return extract_document(read_file(path))
+def extract_file(path: Path | str, max_bytes: int | None = None) -> Extraction:
+    """Read and extract one report file (``max_bytes``: refuse larger files; default read.MAX_BYTES)."""
+    return extract_document(read_file(path, max_bytes=max_bytes))
 
 
 def extract_text(text: str, source: str = "<text>", fmt: str = "text") -> Extraction:

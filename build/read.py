@@ -91,8 +91,10 @@ def detect_format(path: Path) -> str:
     return "text"
 
 
-def read_file(path: Path | str) -> Document:
-    """Read a report file of any supported format into a normalised ``Document``."""
+def read_file(path: Path | str, max_bytes: int | None = None) -> Document:
+    """Read a report file of any supported format into a normalised ``Document``; files larger than
+    ``max_bytes`` (default ``MAX_BYTES``) are refused."""
+    limit = MAX_BYTES if max_bytes is None else max_bytes
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -102,8 +104,8 @@ def read_file(path: Path | str) -> Document:
     size = path.stat().st_size
     if size == 0:
         raise ReportError(source, "empty file")
-    if size > MAX_BYTES:
-        raise ReportError(source, f"file is {size / 1048576:.0f} MB; reports over {MAX_BYTES // 1048576} MB are refused")
+    if size > limit:
+        raise ReportError(source, f"file is {size / 1048576:.0f} MB; reports over {limit // 1048576} MB are refused")
     fmt = detect_format(path)
     data = path.read_bytes()
     if fmt in ("pdf", "html", "docx"):

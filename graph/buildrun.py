@@ -143,14 +143,14 @@ def extract_one(path: str, source: str, max_bytes: int, nt_file: str) -> ReportO
         if size > max_bytes:
             raise ReportError(source, f"file is {size / 1048576:.0f} MB; reports over {max_bytes // 1048576} MB "
                                       "are refused (is it really a report? raise the limit with --max-size)")
-        from ..build import read
         from ..build.pipeline import extract_file
         from .assemble import extraction_to_graph
 
-        read.MAX_BYTES = max_bytes  # read_file's own size check follows --max-size (it has no parameter)
-
-        ex = extract_file(Path(path))
+        ex = extract_file(Path(path), max_bytes=max_bytes)
         key, g = extraction_to_graph(ex)
+        from .validate import conformance_warnings
+
+        ex.warnings += [f"{Path(path).name}: {w}" for w in conformance_warnings(g)]
         out.key = key
         out.sha256 = ex.document.sha256
         data = g.serialize(format="nt", encoding="utf-8")
@@ -382,6 +382,14 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
             raise BuildError(str(exc)) from None
         result.warnings.extend(upd.warnings)
         result.store_summary = upd.summary()
+        if upd.written:
+            # answer the canned questions once now, so the first `clasgraph query NAME` is fast too
+            from .query import QueryError, warm_cache
+
+            try:
+                warm_cache(store_dir)
+            except QueryError as exc:  # a slow or failing canned query must not fail the build
+                result.warnings.append(f"{store_dir}: canned queries not cached: {exc}")
 
 
 def _check_output(output: Path) -> None:

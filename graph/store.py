@@ -405,6 +405,7 @@ def update_store(
                 except (SyntaxError, ValueError) as exc:
                     raise StoreError(f"{r.source}: report graph is not valid N-Triples: {_first_line(exc)}") from None
                 store.add_graph(g)
+                store.flush()  # write each report through: memory stays flat however many reports
                 new.reports[r.key] = ReportEntry(key=r.key, graph=r.graph_iri, source=r.source, sha256=r.sha256,
                                                  triples=data.count(b"\n"), stored=stamp)
             if result.ontology_reloaded or not had_store:
