@@ -387,7 +387,7 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
             from .query import QueryError, warm_cache
 
             try:
-                warm_cache(store_dir)
+                warm_cache(store_dir, timeout=15)  # a pathological query must not hold the build up
             except QueryError as exc:  # a slow or failing canned query must not fail the build
                 result.warnings.append(f"{store_dir}: canned queries not cached: {exc}")
 
