@@ -36,9 +36,6 @@ def main() -> None:
     answers for children's health services, and query, analyse and draw it."""
 
 
-# ---------------------------------------------------------------- build / stats (spine)
-
-
 # ---- build (issue 7: directories, formats, parallel, incremental store)
 
 
