@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ..build.model import Extraction
+from ..build.model import ORG_TYPES, Extraction
 from . import vocab
 from .vocab import slug
 
@@ -144,7 +144,7 @@ def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
     # organisations
     for o in ex.organisations:
         n = org_node(o.key)
-        add((n, RDF.type, CLAS[o.type] if o.type in _TYPES else CLAS.Organisation))
+        add((n, RDF.type, CLAS[o.type] if o.type in ORG_TYPES else CLAS.Organisation))
         add((n, RDFS.label, Literal(o.name)))
         for alias in sorted(o.aliases):
             if alias != o.name:
@@ -297,10 +297,6 @@ def extraction_to_graph(ex: Extraction) -> tuple[str, Graph]:
         for theme in gap.themes:
             add((gn, CLAS.theme, URIRef(vocab.theme_iri(theme))))
     return key, g
-
-
-_TYPES = {"ClinicalCommissioningGroup", "NHSTrust", "NHSFoundationTrust", "LocalAuthority", "NationalBody",
-          "VoluntaryOrganisation", "IndependentProvider", "Partnership", "GPPractice", "Organisation"}
 
 
 def _short(text: str, n: int = 90) -> str:

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..build.model import ORG_TYPES
 from . import vocab as V
 
 if TYPE_CHECKING:
@@ -271,18 +272,7 @@ NOTATION = V.SKOS + "notation"
 DERIVED = V.PROV + "wasDerivedFrom"
 DATE = V.DCTERMS + "date"
 
-ORG_KINDS = (
-    "ClinicalCommissioningGroup",
-    "NHSTrust",
-    "NHSFoundationTrust",
-    "LocalAuthority",
-    "NationalBody",
-    "VoluntaryOrganisation",
-    "IndependentProvider",
-    "Partnership",
-    "GPPractice",
-    "Organisation",
-)
+ORG_KINDS = ORG_TYPES  # the contract's organisation classes, most specific first
 OTHER_KINDS = (
     "Service",
     "Transfer",
