@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 from pathlib import Path
 
@@ -19,14 +18,11 @@ def gold(name: str) -> dict:
     return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
 
 
-@functools.lru_cache(maxsize=1)
 def scorer():
     """tests/score_reference.py (a copy of the shared scorer) as a module."""
-    spec = importlib.util.spec_from_file_location("score_reference", Path(__file__).parent / "score_reference.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    import score_reference
+
+    return score_reference
 
 
 @functools.cache

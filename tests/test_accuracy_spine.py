@@ -19,18 +19,17 @@ part, with the scorer's misses and extras.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import score_reference
+import variants
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
@@ -38,20 +37,8 @@ REPORTS = sorted(p for p in (DATA / "corpus").iterdir() if p.suffix in (".md", "
 TOLERANCE = 0.03  # variants: "the same holds within 0.03"
 
 
-def _load(name: str, filename: str) -> ModuleType:
-    """Import a helper module from the tests folder (tests/ is not a package)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / filename)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-SCORE = _load("clasgraph_test_score_reference", "score_reference.py")
-V = _load("clasgraph_test_variants", "variants.py")
+SCORE = score_reference
+V = variants
 
 
 # ---------------------------------------------------------------------------------------- variants

@@ -6,13 +6,12 @@ Reports are small generated ones (benchmarks/synth_reports.py), so every test is
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+import synth_reports
 from click.testing import CliRunner
 
 from clasgraph.cli import main
@@ -21,18 +20,7 @@ from clasgraph.graph.store import read_index
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _synth():  # benchmarks/ is not a package: load the module by path, once
-    name = "clasgraph_bench_synth_reports"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "synth_reports.py")
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-synth = _synth()
+synth = synth_reports
 
 
 @pytest.fixture(scope="module")

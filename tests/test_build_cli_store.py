@@ -3,7 +3,6 @@ idempotent (isomorphic graphs), parallel = serial = the assembler's own dataset,
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import signal
@@ -15,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+import synth_reports
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
@@ -25,18 +25,7 @@ from clasgraph.graph.store import open_read_only, read_index
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _synth():  # benchmarks/ is not a package: load the module by path, once
-    name = "clasgraph_bench_synth_reports"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "synth_reports.py")
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-synth = _synth()
+synth = synth_reports
 AREAS = ("Ashby", "Brackenford", "Calderwick", "Dunmore")
 
 

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import score_reference
+import variants
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
@@ -34,19 +33,8 @@ THRESHOLDS = {"commissioning": 0.92, "provision": 0.92, "transfers": 0.9, "organ
 TOLERANCE = 0.05
 
 
-def _load(name: str, filename: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / filename)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-SCORE = _load("clasgraph_test_score_reference", "score_reference.py")
-V = _load("clasgraph_test_variants", "variants.py")
+SCORE = score_reference
+V = variants
 
 
 # ------------------------------------------------------------------------------------ rephrasing

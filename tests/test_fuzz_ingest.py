@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+import synth_reports
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -256,21 +257,6 @@ def test_html_reader_takes_any_markup(text: str) -> None:
 # ------------------------------------------------------------------------- PDF layouts
 
 
-def _synth():  # benchmarks/ is not a package: load the module by path, once
-    import importlib.util
-    import sys
-
-    name = "clasgraph_bench_synth_reports"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "benchmarks"
-                                                      / "synth_reports.py")
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10**6), body_size=st.sampled_from([9, 10, 11, 12]),
        para_gap=st.sampled_from([0.0, 1.0, 2.6, 6.0]), running_header=st.booleans(), footer_title=st.booleans(),
@@ -281,7 +267,7 @@ def test_pdf_layouts_lose_no_recommendation(tmp_path_factory: pytest.TempPathFac
     area, paras, rec_lines, _ = make_report(seed)
     text = "\n".join(render(area, paras, rec_lines)) + "\n"
     path = tmp_path_factory.mktemp("pdf") / "r.pdf"
-    _synth().render_pdf(text, path, area=area, seed=seed, body_size=body_size, para_gap=para_gap,
+    synth_reports.render_pdf(text, path, area=area, seed=seed, body_size=body_size, para_gap=para_gap,
                         running_header=running_header, footer_title=footer_title, hyphenate=hyphenate,
                         core_font=core_font)
     doc = read.read_file(path)

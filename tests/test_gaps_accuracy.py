@@ -7,16 +7,14 @@ same paragraphs reach the graph through the pipeline (tests/score_reference.py m
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from difflib import SequenceMatcher
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import variants
 
 from clasgraph.build.citations import extract_citations
 from clasgraph.build.gaps import extract_gaps, service_finder, strip_markers
@@ -28,18 +26,6 @@ DATA = Path(__file__).parent / "data"
 REPORTS = {"staffordshire-2016": ("txt", "text"), "stockport-2014": ("md", "markdown")}
 TARGET_F1 = 0.88
 TARGET_KIND = 0.8
-
-
-def _variants() -> ModuleType:
-    name = "clasgraph_test_variants"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("variants.py"))
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _load(stem: str) -> tuple[str, dict[str, Any]]:
@@ -161,7 +147,7 @@ def rephrase(text: str) -> str:
 
 
 def _variant_texts(stem: str, text: str, gold: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str]]:
-    v = _variants()
+    v = variants
     fmt = REPORTS[stem][1]
     renamed, rgold = v.rename(text, gold, seed=7)
     out = [("renamed", renamed, rgold, fmt), ("rephrased", rephrase(text), gold, fmt)]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
+import synth_reports
 
 from clasgraph.build import read, readers
 from clasgraph.build.discover import discover
@@ -19,17 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _load(name: str, path: Path):  # type: ignore[no-untyped-def]
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-synth = _load("clasgraph_bench_synth_reports", ROOT / "benchmarks" / "synth_reports.py")
+synth = synth_reports
 
 
 @pytest.fixture(scope="module")

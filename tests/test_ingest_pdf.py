@@ -5,14 +5,13 @@ ligatures) read back to the text they were made from, and build to the same scor
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import synth_reports
 
 from clasgraph.build import read, readers
 from clasgraph.build.errors import ReportError
@@ -23,17 +22,7 @@ CORPUS = {"stockport-2014": DATA / "corpus" / "stockport-2014.md",
           "staffordshire-2016": DATA / "corpus" / "staffordshire-2016.txt"}
 
 
-def _load(name: str, path: Path):  # type: ignore[no-untyped-def]
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-synth = _load("clasgraph_bench_synth_reports", ROOT / "benchmarks" / "synth_reports.py")
+synth = synth_reports
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +144,8 @@ def test_not_a_pdf() -> None:
 
 
 def _score(graph: Path, gold: Path) -> dict[str, float]:
-    score_mod = _load("clasgraph_score_reference", ROOT / "tests" / "score_reference.py")
+    import score_reference as score_mod
+
     result = score_mod.score(score_mod.load_graph(graph), json.loads(gold.read_text(encoding="utf-8")))
     flat: dict[str, float] = {}
     for part, value in result.items():

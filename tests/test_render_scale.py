@@ -5,7 +5,6 @@ Uses the synthetic corpus generator of benchmarks/synth_graph.py at a small size
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -20,10 +19,7 @@ SYNTH = Path(__file__).resolve().parents[1] / "benchmarks" / "synth_graph.py"
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("synth_graph", SYNTH)
-    assert spec is not None and spec.loader is not None
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
+    import synth_graph as synth
     path = tmp_path_factory.mktemp("synth") / "synth-12.nq"
     with path.open("w", encoding="utf-8") as fh:
         synth.write(12, fh)

@@ -7,16 +7,14 @@ citation, in the finding that makes it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import variants
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -24,19 +22,7 @@ DATA = Path(__file__).parent / "data"
 REPORTS = sorted(p for p in (DATA / "corpus").iterdir() if p.suffix in (".md", ".txt"))
 
 
-def _load_variants() -> ModuleType:
-    name = "clasgraph_test_variants"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("variants.py"))
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-V = _load_variants()
+V = variants
 
 
 def _report(path: Path) -> tuple[str, dict[str, Any]]:
