@@ -601,6 +601,7 @@ def extract_docx(data: bytes, source: str) -> tuple[str, list[str]]:
 
     try:
         import docx
+        from docx.styles.style import ParagraphStyle
         from docx.table import Table
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover
@@ -616,14 +617,21 @@ def extract_docx(data: bytes, source: str) -> tuple[str, list[str]]:
     warnings: list[str] = []
     blocks: list[str] = []
     numbering = _DocxNumbering(d)
+    # a paragraph's style depends only on its style id; python-docx resolves it afresh for every paragraph
+    # (the default style by a scan of all the document's styles), so it is resolved once per id here
+    styles: dict[str | None, ParagraphStyle | None] = {}
     body = d.element.body
     for el in body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
             p = Paragraph(el, d)
             text = p.text.strip()
-            style = (p.style.name if p.style is not None else "") or ""
-            label = numbering.label(el, p)  # Word's automatic numbering: not in the text, rebuilt here
+            style_id = el.style  # ./w:pPr/w:pStyle/@w:val, as Paragraph.style reads it
+            if style_id not in styles:
+                styles[style_id] = p.style
+            p_style = styles[style_id]
+            style = (p_style.name if p_style is not None else "") or ""
+            label = numbering.label(el, p_style)  # Word's automatic numbering: not in the text, rebuilt here
             if not text:
                 continue
             if style.lower().startswith("heading") or style.lower() == "title":
@@ -703,16 +711,16 @@ class _DocxNumbering:
                 if so is not None and _val(so, "").isdigit():
                     self.start_override[(nid, int(ov.get(_w("ilvl"), "0")))] = int(_val(so, "1"))
 
-    def _num_pr(self, el, paragraph):  # type: ignore[no-untyped-def]
+    def _num_pr(self, el, style):  # type: ignore[no-untyped-def]
         pr = el.find(f"{_w('pPr')}/{_w('numPr')}")
-        if pr is None and paragraph.style is not None:
-            style_el = paragraph.style.element
-            pr = style_el.find(f"{_w('pPr')}/{_w('numPr')}")
+        if pr is None and style is not None:
+            pr = style.element.find(f"{_w('pPr')}/{_w('numPr')}")
         return pr
 
-    def label(self, el, paragraph) -> str | None:  # type: ignore[no-untyped-def]
-        """The paragraph's number ("1.2") or "•" for a bullet; None when it is not numbered."""
-        pr = self._num_pr(el, paragraph)
+    def label(self, el, style) -> str | None:  # type: ignore[no-untyped-def]
+        """The paragraph's number ("1.2") or "•" for a bullet; None when it is not numbered. ``style`` is the
+        paragraph's style (its numbering applies when the paragraph has none of its own)."""
+        pr = self._num_pr(el, style)
         if pr is None:
             return None
         nid = _val(pr.find(_w("numId")), "")
