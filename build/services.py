@@ -187,36 +187,50 @@ def find_services(text: str, topical: bool = False) -> list[ServiceMention]:
 
 
 @functools.lru_cache(maxsize=2)
-def _first_words(topical: bool) -> frozenset[str]:
+def _label_lengths(topical: bool) -> dict[str, tuple[int, ...]]:
+    """For each word that begins a label, the lengths in words of the labels it begins, longest first."""
     lex = load_lexicon()
-    return frozenset(words[0] for words in (lex.topics if topical else lex.labels))
+    lengths: dict[str, set[int]] = {}
+    for words in lex.topics if topical else lex.labels:
+        lengths.setdefault(words[0], set()).add(len(words))
+    return {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
 
 
 @functools.lru_cache(maxsize=16384)
 def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
-    lex = load_lexicon()
-    labels, longest = (lex.topics, lex.topics_longest) if topical else (lex.labels, lex.longest)
-    firsts = _first_words(topical)
-    toks = list(TOKEN_RE.finditer(text))
-    norm = [norm_token(t.group(0)) for t in toks]
+    labels = load_lexicon().topics if topical else load_lexicon().labels
+    starts = _label_lengths(topical)
+    words = TOKEN_RE.findall(text)
+    norm = list(map(norm_token, words))
+    # the word positions where some label begins; most words of a sentence begin none
+    hits = [i for i, w in enumerate(norm) if w in starts]
+    if not hits:
+        return ()
     out: list[ServiceMention] = []
-    i = 0
-    while i < len(toks):
-        if norm[i] not in firsts:  # no label starts with this word
-            i += 1
+    free = 0  # the first word not inside a mention already found
+    # where each word starts, found on demand: a word starts at the first occurrence of its text after
+    # the word before it (what lies between words cannot begin a word), so no match objects are made
+    starts_at: list[int] = []
+    pos = 0
+    for i in hits:
+        if i < free:
             continue
-        for n in range(min(longest, len(toks) - i), 0, -1):
+        for n in starts[norm[i]]:
+            if i + n > len(norm):
+                continue
             label = labels.get(tuple(norm[i : i + n]))
             if label is None:
                 continue
-            if any(c and not is_acronym_token(toks[i + k].group(0)) for k, c in enumerate(label.caps)):
+            if any(c and not is_acronym_token(words[i + k]) for k, c in enumerate(label.caps)):
                 continue
-            start, end = toks[i].start(), toks[i + n - 1].end()
+            while len(starts_at) < i + n:
+                pos = text.find(words[len(starts_at)], pos)
+                starts_at.append(pos)
+                pos += len(words[len(starts_at) - 1])
+            start, end = starts_at[i], starts_at[i + n - 1] + len(words[i + n - 1])
             out.append(ServiceMention(start, end, label.key, text[start:end]))
-            i += n
+            free = i + n
             break
-        else:
-            i += 1
     return tuple(out)
 
 
