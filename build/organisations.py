@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -106,6 +107,30 @@ HEADS: list[tuple[str, str, str]] = [
 ]
 HEAD_RE = re.compile(r"\b(?:" + "|".join(h for h, _, _ in HEADS) + r")\b")
 HEAD_INFO = {h: (fam, typ) for h, fam, typ in HEADS}
+# HEAD_RE without its leading \b: a pattern that starts with an alternation of literals lets ``re`` skip
+# ahead to the alternatives' first letters (a leading \b or look-behind makes it try every position);
+# ``_scan`` checks the left boundary itself.
+HEAD_SCAN_RE = re.compile(r"(?:" + "|".join(h for h, _, _ in HEADS) + r")\b")
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def _scan(pattern: re.Pattern[str], text: str, not_after: re.Pattern[str], pos: int = 0,
+          endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """The matches of ``(?<!X)`` + ``pattern`` in ``text[pos:endpos]``, X being the one-character pattern
+    ``not_after``: the same matches, in the same order, as ``finditer`` of the pattern with the look-behind
+    in front (a match whose left neighbour is an X is dropped and the search resumes one character on)."""
+    end = len(text) if endpos is None else endpos
+    while True:
+        m = pattern.search(text, pos, end)
+        if m is None:
+            return
+        start = m.start()
+        if start > 0 and not_after.match(text, start - 1):
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
+
 
 CONNECTORS = {"and", "&", "of", "on", "upon", "under", "in", "the", "for"}
 NAME_TOKEN_RE = re.compile(r"[A-Z][\w’'\-]*|&|and|of|on|upon|under|the|in|for|[A-Z]{2,}[\w&]*")
@@ -131,8 +156,10 @@ HEAD_WORDS = {"ccg", "clinical", "commissioning", "group", "groups", "ccgs", "fo
 SOFT_WORDS = {"healthcare", "health", "hospital", "community", "services", "care", "teaching", "combined", "nhs",
               "trent"}
 
+# searched with ``_scan`` (which checks the left word boundary): no leading \b, so ``re`` can skip to
+# the first letters of the verbs
 ROLE_OBJECT_RE = re.compile(
-    r"\b(?:provided by|delivered by|run by|led by|commissioned from|in partnership with|employed by|"
+    r"(?:provided by|delivered by|run by|led by|commissioned from|in partnership with|employed by|"
     r"hosted by|managed by|known (?:collectively )?as|contracted to|input from|support from|commissions?|"
     r"commissioned)\s+"
     r"(?:a |an |the )?(?:(?:third[- ]sector|voluntary|independent|private|charitable|national)\s+"
@@ -143,6 +170,8 @@ ACRONYM_DEF_RE = re.compile(r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9}s?)\)"
 ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*s?$")
 ACRONYM_NAME_RE = re.compile(r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on|to|the|in)){1,8})"
                              r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\)")
+
+PAREN_CAPITAL_RE = re.compile(r"\([A-Z]")
 
 SITE_HEAD_RE = re.compile(r"\b(?:Hospital|Infirmary|Unit|Centre|Clinic|Hospice)\b")
 VOLUNTARY_CUE_RE = re.compile(r"third[- ]sector|voluntary|charit|not[- ]for[- ]profit", re.I)
@@ -368,6 +397,10 @@ def _fold(surface: str) -> str:
     return re.sub(r"\s+", " ", surface.replace("&", "and")).lower()
 
 
+FOLDED_GATE = ("agency", "board")
+_WORD_OR_HYPHEN_RE = re.compile(r"[\w-]")
+
+
 @functools.lru_cache(maxsize=1)
 def _lexicon_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str]]]:
     """Two compiled alternations (acronyms and proper names match case-sensitively, partnership
@@ -384,11 +417,15 @@ def _lexicon_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tup
             (exact if ACRONYM_RE.match(surface) else folded).append(surface)
             lookup.setdefault(_fold(surface), ("partnership:" + canonical, "Partnership"))
 
-    def alternation(items: list[str], flags: int) -> re.Pattern[str]:
+    def alternation(items: list[str], flags: int, behind: str) -> re.Pattern[str]:
         alts = sorted(set(items), key=len, reverse=True)
-        return re.compile(r"(?<![\w-])(?:" + "|".join(_loose(a) for a in alts) + r")(?![\w-])", flags)
+        return re.compile(behind + r"(?:" + "|".join(_loose(a) for a in alts) + r")(?![\w-])", flags)
 
-    return alternation(exact, 0), alternation(folded, re.I), lookup
+    # every folded surface holds a gate word within one of its words, so a text without any gate word
+    # (in lower case: the gate words' letters have no other case-insensitive equivalents) holds none
+    assert all(any(g in w for g in FOLDED_GATE for w in f.lower().split()) for f in folded)
+    # the exact alternation is searched with ``_scan`` (look-behind checked there), the folded one as is
+    return alternation(exact, 0, ""), alternation(folded, re.I, r"(?<![\w-])"), lookup
 
 
 @functools.lru_cache(maxsize=4096)
@@ -472,23 +509,19 @@ WALK_CONNECTORS = {"and", "&", "of", "on", "upon", "under"}
 HEAD_TOKENS = {"CCG", "CCGs", "Trust", "Trusts", "Council", "Councils", "Board", "Forum", "Panel"}
 
 
-def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] | None:
-    """The capitalised name that ends at ``end`` (the end of a head), walking back over name tokens.
+NAME_TOKEN_SPLIT_RE = re.compile(r"[\w’'&\-]+|[^\w\s]")
+NAME_WINDOW = 160  # characters before a head tokenised first
 
-    The walk stops at a lower-case word, punctuation, another body's head word ("… Council and X
-    County Council"), past an acronym ("CSE Forum" keeps CSE, "UHNM and Burton …" does not), and
-    at a second "and" (names hold at most one)."""
-    head_m = None
-    for head_m in HEAD_RE.finditer(text, max(0, end - 45), end):
-        if head_m.end() == end:
-            break
-    head_start = head_m.start() if head_m is not None and head_m.end() == end else end
-    prefix = text[:head_start]
-    tokens = list(re.finditer(r"[\w’'&\-]+|[^\w\s]", prefix))
+
+def _walk_back(tokens: list[re.Match[str]], head_start: int, cut: bool) -> list[re.Match[str]] | None:
+    """The name tokens before a head, last first; None when the walk would read ``tokens[0]`` and
+    ``cut`` says that token may be cut short."""
     i = len(tokens) - 1
     taken: list[re.Match[str]] = []
     ands = 0
     while i >= 0:
+        if cut and i == 0:
+            return None
         t = tokens[i].group(0)
         prev_end = taken[-1].start() if taken else head_start
         if tokens[i].end() < prev_end - 2:
@@ -496,6 +529,8 @@ def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] 
         if t in WALK_CONNECTORS:
             if ands >= 1 and t in ("and", "&"):
                 break
+            if cut and i == 1:
+                return None
             nxt = tokens[i - 1].group(0) if i > 0 else ""
             if t in ("and", "&") and (nxt in HEAD_TOKENS or (ACRONYM_RE.match(nxt) and nxt != "NHS")):
                 break
@@ -512,6 +547,28 @@ def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] 
                 break
             continue
         break
+    return taken
+
+
+def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] | None:
+    """The capitalised name that ends at ``end`` (the end of a head), walking back over name tokens.
+
+    The walk stops at a lower-case word, punctuation, another body's head word ("… Council and X
+    County Council"), past an acronym ("CSE Forum" keeps CSE, "UHNM and Burton …" does not), and
+    at a second "and" (names hold at most one)."""
+    head_m = None
+    for head_m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE, max(0, end - 45), end):
+        if head_m.end() == end:
+            break
+    head_start = head_m.start() if head_m is not None and head_m.end() == end else end
+    # the tokens of text[:head_start], read from the end: those of a window before the head are the
+    # same except perhaps the window's first (cut) one, so the walk falls back to the whole prefix
+    # only when it reaches that token
+    lo = max(0, head_start - NAME_WINDOW)
+    taken = _walk_back(list(NAME_TOKEN_SPLIT_RE.finditer(text, lo, head_start)), head_start, lo > 0)
+    if taken is None:
+        taken = _walk_back(list(NAME_TOKEN_SPLIT_RE.finditer(text, 0, head_start)), head_start, False)
+    assert taken is not None
     taken.reverse()
     if not taken:
         return None
@@ -548,7 +605,7 @@ def find_candidates(structure: Structure) -> list[_Cand]:
 
 def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]:
     out: list[_Cand] = []
-    for m in HEAD_RE.finditer(text):
+    for m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE):
         head = m.group(0)
         # the head must end the name: skip "Trust" in "Trust board" is fine, but skip heads followed by
         # another head word of a longer head (handled by alternation order)
@@ -573,8 +630,12 @@ def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]
         out.extend(_public_health_candidates(text, source))
     # lexicon: national bodies and standard multi-agency arrangements
     exact_re, folded_re, lookup = _lexicon_patterns()
-    for pattern in (exact_re, folded_re):
-        for mm in pattern.finditer(text):
+    for mm in _scan(exact_re, text, _WORD_OR_HYPHEN_RE):
+        family, typ = lookup[_fold(mm.group(0))]
+        out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
+    lowered = text.lower()
+    if any(g in lowered for g in FOLDED_GATE):
+        for mm in folded_re.finditer(text):
             family, typ = lookup[_fold(mm.group(0))]
             out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
     return _role_and_acronym_candidates(text, source, out)
@@ -596,7 +657,7 @@ def _public_health_candidates(text: str, source: str) -> list[_Cand]:
 def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand]) -> list[_Cand]:
     """Objects of role statements ("provided by X") and names defined with an acronym, appended to ``out``."""
     # role objects
-    for m in ROLE_OBJECT_RE.finditer(text):
+    for m in _scan(ROLE_OBJECT_RE, text, _WORD_CHAR_RE):
         name = m.group("name").strip()
         longer = ACRONYM_NAME_RE.match(text, m.start("name"))
         defined = None
@@ -614,6 +675,8 @@ def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand]) -> li
         out.append(_Cand(name=name, family="role", type=_type_of(name, m.group(0)), source=source,
                          acronym=defined or (after.group("acr") if after else None)))
     # acronym definitions after any capitalised name: "British Pregnancy Advisory Service (BPAS)"
+    if not PAREN_CAPITAL_RE.search(text):  # every definition has "(" and a capital
+        return out
     for m in ACRONYM_NAME_RE.finditer(text):
         name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
         acronym = m.group("acr")
@@ -1015,7 +1078,8 @@ def _area_council(councils: list[dict], area: str | None) -> dict | None:
     return councils[0] if len(councils) == 1 else None
 
 
-SITE_RE = re.compile(r"(?P<site>(?:[A-Z][\w’'\-]*\s+){1,5}(?:Hospital|Infirmary|Unit|Centre))\b")
+SITE_HEADS = ("Hospital", "Infirmary", "Unit", "Centre")
+SITE_RE = re.compile(r"(?P<site>(?:[A-Z][\w’'\-]*\s+){1,5}(?:" + "|".join(SITE_HEADS) + r"))\b")
 
 
 def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str, dict]) -> None:
@@ -1035,6 +1099,8 @@ def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str
         return
     owners.sort(key=lambda x: -len(x[0]))
     for p in structure.paragraphs:
+        if not any(h in p.text for h in SITE_HEADS):  # every site name ends in one of them
+            continue
         for m in SITE_RE.finditer(p.text):
             site = re.sub(r"^(?:The|At|At the|In|the)\s+", "", m.group("site").strip())
             window_before = p.text[max(0, m.start() - 60): m.start()]
