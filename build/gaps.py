@@ -34,13 +34,14 @@ its themes, and ``cue``: the words that made it a gap.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Citation, Gap, Paragraph, Structure
-from .prefilter import Gated, Prefilter
+from .prefilter import Gated, fold, required_words
 from .services import find_services
 
 GAP_KINDS = ("commissioning-capacity", "service-coverage", "pathway", "governance", "workforce")
@@ -291,6 +292,7 @@ _SINGLE_CASE = re.compile(
     r"family|parent|practitioner)\b|\bcase example\b|\b(?:a|one|another) case (?:sampled|seen|reviewed|tracked|examined)\b|\b(?:of|in|for) this (?:encounter|episode|incident|visit|attendance|young person|child|family|mother|baby)\b)"
     r"|\b(?:Child|Young person|Baby) [A-Z]\b",
 )
+_SINGLE_CASE_GATED = Gated(_SINGLE_CASE)
 _PRACTICE_SLIP = Gated(re.compile(
     r"\b(?:some|a few|a number of|individual) (?:\w+ ){0,2}(?:midwives|practitioners|staff|nurses|doctors|clinicians|GPs|workers|cases|records|notes|forms|referrals)\b[^;]{0,30}\b(?:were|was|did|had|are)\b"
     r"|\bnot (?:always |all )?(?:fully )?(?:completed|articulated|documented|signed|dated|legible)\b",
@@ -315,25 +317,98 @@ class CueHit:
 
 _WEAK_RULE = CueRule("negation of an arrangement", _WEAK_RE, "weak", "verb")
 
-# Which rules can match a clause, from the words every match of a rule contains
-# (prefilter.required_words): a clause without them is not searched with that rule.
-_RULE_FILTER = Prefilter(r.pattern for r in CUE_RULES)
+
+class _Gates:
+    """Which of a family of patterns can match a text, from one scan of its folded text.
+
+    Every match of a pattern contains one of its words (``prefilter.required_words``); a text without
+    them is not searched with it. One regular expression (a trie of all the words, tried at every
+    position inside a look-ahead) finds, at each position of the folded text, the longest word that
+    starts there; every other word starting there is a prefix of it. So the words a text holds -- and
+    the patterns that may match it, as a bit mask -- come from one scan instead of one ``in`` test per
+    word. Built on first use."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = tuple(patterns)
+
+    @functools.cached_property
+    def _index(self) -> tuple[int, re.Pattern[str] | None, dict[str, int]]:
+        always = 0
+        by_word: dict[str, int] = {}
+        for i, rx in enumerate(self.patterns):
+            words = required_words(rx)
+            if words is None:
+                always |= 1 << i
+                continue
+            for w in words:  # (an empty set of words: the pattern never matches, its bit is never set)
+                by_word[w] = by_word.get(w, 0) | 1 << i
+        masks = {w: _or(bits for v, bits in by_word.items() if w.startswith(v)) for w in by_word}
+        scan = re.compile("(?=(" + _trie(by_word) + "))") if by_word else None
+        return always, scan, masks
+
+    def mask(self, text: str) -> int:
+        """Bit ``i`` set: ``self.patterns[i]`` may match ``text``; clear: it certainly does not."""
+        always, scan, masks = self._index
+        out = always
+        if scan is not None:
+            for w in set(scan.findall(fold(text))):
+                out |= masks[w]
+        return out
+
+
+def _or(bits: Iterable[int]) -> int:
+    out = 0
+    for b in bits:
+        out |= b
+    return out
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A pattern matching, at a position, the longest of ``words`` that starts there."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first
+
+    return build(root)
+
+
+# The patterns run on every clause, gated together: the cue rules (bit i = CUE_RULES[i]), then these.
+_GATED_PER_CLAUSE = (_WEAK_RE, _PRAISE_NEG.pattern, _HABIT.pattern, _PRAISE.pattern, _NEGATED_PRAISE.pattern,
+                     _FUTURE.pattern, _HEDGED_IMPROVEMENT.pattern, _METHOD.pattern, _PRACTICE_SLIP.pattern)
+_GATES = _Gates([r.pattern for r in CUE_RULES] + list(_GATED_PER_CLAUSE))
+_RULE_BITS = (1 << len(CUE_RULES)) - 1
+(_WEAK_BIT, _PRAISE_NEG_BIT, _HABIT_BIT, _PRAISE_BIT, _NEGATED_PRAISE_BIT, _FUTURE_BIT, _HEDGED_BIT, _METHOD_BIT,
+ _PRACTICE_SLIP_BIT) = (1 << (len(CUE_RULES) + i) for i in range(len(_GATED_PER_CLAUSE)))
 
 
 def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     return any(a[0] < y and x < a[1] for x, y in spans)
 
 
-def shortfall_cues(clause: str) -> list[CueHit]:
+def shortfall_cues(clause: str, gates: int | None = None) -> list[CueHit]:
     """Shortfall cues in one clause, in text order. Negated negatives ("no waiting list") and cues in
-    a hypothetical frame ("if a midwife is unable to attend", "the risk of any lack of ...") are left out."""
-    cancelled = [m.span() for m in _PRAISE_NEG.finditer(clause)]
+    a hypothetical frame ("if a midwife is unable to attend", "the risk of any lack of ...") are left out.
+    ``gates``: ``_GATES.mask(clause)``, if the caller has it."""
+    if gates is None:
+        gates = _GATES.mask(clause)
+    cancelled = [m.span() for m in _PRAISE_NEG.pattern.finditer(clause)] if gates & _PRAISE_NEG_BIT else []
     hits: list[CueHit] = []
     taken: list[tuple[int, int]] = []
-    possible = _RULE_FILTER.candidates(clause)
-    for rule in CUE_RULES:
-        if rule.pattern not in possible:
-            continue
+    rules = gates & _RULE_BITS
+    while rules:
+        low = rules & -rules
+        rules ^= low
+        rule = CUE_RULES[low.bit_length() - 1]
         for m in rule.pattern.finditer(clause):
             span = m.span()
             if _overlaps(span, cancelled) or _overlaps(span, taken):
@@ -342,11 +417,11 @@ def shortfall_cues(clause: str) -> list[CueHit]:
                 continue
             hits.append(CueHit(rule, *span))
             taken.append(span)
-    if not hits:
+    if not hits and gates & _WEAK_BIT:
         for m in _WEAK_RE.finditer(clause):
             if _overlaps(m.span(), cancelled) or _HYPOTHETICAL.search(clause[: m.start()]):
                 continue
-            if _ARRANGEMENT.search(clause[m.end(): m.end() + 90]) or _HABIT.search(clause):
+            if _ARRANGEMENT.search(clause[m.end(): m.end() + 90]) or (gates & _HABIT_BIT and _HABIT.pattern.search(clause)):
                 hits.append(CueHit(_WEAK_RULE, *m.span()))
                 break
     hits.sort(key=lambda h: h.start)
@@ -379,33 +454,57 @@ def _object_window(text: str, hit: CueHit) -> str:
 _ANAPHOR = re.compile(r"^(?:this|that|these|those|which|such)\b(?! (?:is|was) (?:why|how|when|where)\b)", re.I)
 
 
-def judge_clause(clause: Clause, sentence: str, before: str = "") -> ClauseVerdict:
+class _Lazy:
+    """A yes/no question about a text, answered on first asking (``bool(pattern.search(text))``,
+    certainly no when ``possible`` is false)."""
+
+    __slots__ = ("_answer", "_pattern", "_text")
+
+    def __init__(self, pattern: re.Pattern[str] | Gated, text: str, possible: bool = True) -> None:
+        self._pattern = pattern
+        self._text = text
+        self._answer: bool | None = None if possible else False
+
+    def __bool__(self) -> bool:
+        if self._answer is None:
+            self._answer = self._pattern.search(self._text) is not None
+        return self._answer
+
+
+def judge_clause(
+    clause: Clause, sentence: str, before: str = "", *, gates: int | None = None, single_case: _Lazy | None = None
+) -> ClauseVerdict:
     """Does this clause state a shortfall in an arrangement? ``before`` is the previous sentence
-    (for "This is not in accordance with ...", whose arrangement was named just before)."""
+    (for "This is not in accordance with ...", whose arrangement was named just before).
+    ``gates`` (``_GATES.mask`` of the clause) and ``single_case`` (``_SINGLE_CASE`` in the sentence),
+    if the caller has them."""
     text = clause.text
-    hits = shortfall_cues(text)
+    if gates is None:
+        gates = _GATES.mask(text)
+    hits = shortfall_cues(text, gates)
     if not hits:
         return ClauseVerdict(False)
     anaphoric = bool(_ANAPHOR.match(text))
     practice_before = anaphoric and bool(_PRACTICE_SLIP.search(before) or _SINGLE_CASE.search(before))
-    # what cancels cues, read once for the clause (not once per cue)
-    method = bool(_METHOD.search(text))
-    future = bool(_FUTURE.search(text))
-    hedged = bool(_HEDGED_IMPROVEMENT.search(text))
-    single_case = bool(_SINGLE_CASE.search(sentence)) or practice_before
-    practice_slip = bool(_PRACTICE_SLIP.search(text))
+    # what cancels cues, read once for the clause (not once per cue), when a cue first asks
+    method = _Lazy(_METHOD.pattern, text, bool(gates & _METHOD_BIT))
+    future = _Lazy(_FUTURE.pattern, text, bool(gates & _FUTURE_BIT))
+    hedged = _Lazy(_HEDGED_IMPROVEMENT.pattern, text, bool(gates & _HEDGED_BIT))
+    in_sentence = single_case if single_case is not None else _Lazy(_SINGLE_CASE_GATED, sentence)
+    practice_slip = _Lazy(_PRACTICE_SLIP.pattern, text, bool(gates & _PRACTICE_SLIP_BIT))
+    habit_possible = bool(gates & _HABIT_BIT)  # a window of the clause holds the words only if the clause does
 
     def keep(h: CueHit) -> bool:
-        habit = bool(_HABIT.search(text[max(0, h.start - 40): h.end + 40]))
-        if method and h.force != "absence":
+        habit = habit_possible and bool(_HABIT.search(text[max(0, h.start - 40): h.end + 40]))
+        if h.force != "absence" and method:
             return False
-        if future and h.force in ("soft", "weak", "deficit"):
+        if h.force in ("soft", "weak", "deficit") and future:
             return False
-        if hedged and h.force in ("soft", "weak"):
+        if h.force in ("soft", "weak") and hedged:
             return False
-        if single_case and not habit:
+        if not habit and (practice_before or in_sentence):
             return False
-        if practice_slip and h.force != "absence" and h.name != "not shared" and not habit:
+        if h.force != "absence" and h.name != "not shared" and not habit and practice_slip:
             return False
         # the thing missing or in doubt must be an arrangement, written where the cue's frame puts it
         # (an anaphor -- "This is insufficient" -- points back to the previous sentence)
@@ -421,14 +520,20 @@ def judge_clause(clause: Clause, sentence: str, before: str = "") -> ClauseVerdi
         rest = text
         for h in kept:
             rest = rest[: h.start] + " " * (min(len(text), h.end + 100) - h.start) + rest[h.end + 100:]
-        if _PRAISE.search(rest) and not _NEGATED_PRAISE.search(text):
+        if _PRAISE.search(rest) and not (gates & _NEGATED_PRAISE_BIT and _NEGATED_PRAISE.pattern.search(text)):
             return ClauseVerdict(False, kept, "praise")
     return ClauseVerdict(True, kept)
 
 
-def _main_clause_is_praise(clauses: list[Clause], verdicts: list[ClauseVerdict]) -> bool:
-    for c, v in zip(clauses, verdicts, strict=True):
-        if not c.concessive and not v.is_gap and _PRAISE.search(c.text) and not _NEGATED_PRAISE.search(c.text):
+def _is_praise(text: str, gates: int) -> bool:
+    """``_PRAISE`` and not ``_NEGATED_PRAISE`` in a clause whose ``_GATES.mask`` is ``gates``."""
+    return bool(gates & _PRAISE_BIT and _PRAISE.pattern.search(text)) and not (
+        gates & _NEGATED_PRAISE_BIT and _NEGATED_PRAISE.pattern.search(text))
+
+
+def _main_clause_is_praise(clauses: list[Clause], verdicts: list[ClauseVerdict], gates: Sequence[int] | None = None) -> bool:
+    for i, (c, v) in enumerate(zip(clauses, verdicts, strict=True)):
+        if not c.concessive and not v.is_gap and _is_praise(c.text, _GATES.mask(c.text) if gates is None else gates[i]):
             return True
     return False
 
@@ -455,8 +560,11 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
     previous = ""
     for sentence in split_sentences(plain):
         clauses = split_clauses(sentence)
-        verdicts = [judge_clause(c, sentence, previous) for c in clauses]
-        praise_main = _main_clause_is_praise(clauses, verdicts)
+        gates = [_GATES.mask(c.text) for c in clauses]
+        single_case = _Lazy(_SINGLE_CASE_GATED, sentence)  # looked for once, if a cue of a clause asks
+        verdicts = [judge_clause(c, sentence, previous, gates=g, single_case=single_case)
+                    for c, g in zip(clauses, gates, strict=True)]
+        praise_main = _main_clause_is_praise(clauses, verdicts, gates)
         for clause, verdict in zip(clauses, verdicts, strict=True):
             if not verdict.is_gap or (clause.fronted and praise_main):
                 continue
@@ -506,11 +614,18 @@ _KIND_ORDER: tuple[tuple[str, Gated], ...] = tuple(
 _POLICY_OR_PATHWAY = Gated(re.compile(r"\bpolicy or pathway\b|\bpathway or policy\b", re.I))
 
 
-def _kind_in(window: str) -> str | None:
-    if _POLICY_OR_PATHWAY.search(window):
+# The kind patterns gated together: bit 0 is _POLICY_OR_PATHWAY, bit i + 1 is _KIND_ORDER[i].
+_KIND_GATES = _Gates([_POLICY_OR_PATHWAY.pattern] + [rx.pattern for _kind, rx in _KIND_ORDER])
+
+
+def _kind_in(window: str, gates: int | None = None) -> str | None:
+    """The kind the first matching kind pattern names in ``window`` (``gates``: its ``_KIND_GATES.mask``)."""
+    if gates is None:
+        gates = _KIND_GATES.mask(window)
+    if gates & 1 and _POLICY_OR_PATHWAY.pattern.search(window):
         return "pathway"
-    for kind, rx in _KIND_ORDER:
-        if rx.search(window):
+    for i, (kind, rx) in enumerate(_KIND_ORDER, 1):
+        if gates >> i & 1 and rx.pattern.search(window):
             return kind
     return None
 
@@ -524,8 +639,9 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
     cue = clause[hit.start:hit.end]
     if hit.rule.name in ("not commissioned", "commissioned only in part", "not fit for purpose"):
         return "commissioning-capacity"
-    for kind, rx in _KIND_ORDER[:_SPECIFIC]:
-        if rx.search(clause):
+    clause_gates = _KIND_GATES.mask(clause)
+    for i, (kind, rx) in enumerate(_KIND_ORDER[:_SPECIFIC], 1):
+        if clause_gates >> i & 1 and rx.pattern.search(clause):
             return kind
     after = clause[hit.end: hit.end + 100]
     before = clause[max(0, hit.start - 120): hit.start]
@@ -539,12 +655,11 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
         windows = [cue, subject, before, after]
     else:  # a negated verb: its object first (the cue itself is only the verb)
         windows = [after[:60], subject, after, before]
-    windows += [clause, sentence]
     for window in windows:
         found = _kind_in(window)
         if found:
             return found
-    return "pathway"
+    return _kind_in(clause, clause_gates) or _kind_in(sentence) or "pathway"
 
 
 # --------------------------------------------------------------------------- services
