@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -172,6 +173,10 @@ ACRONYM_NAME_RE = re.compile(r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w�
                              r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\)")
 
 PAREN_CAPITAL_RE = re.compile(r"\([A-Z]")
+LEADING_THE_RE = re.compile(r"^(?:the|The)\s+")
+POSSESSIVE_END_RE = re.compile(r"(?:’s|'s)$")
+ACRONYM_HEAD_RE = re.compile(r"([A-Z][A-Z&]{1,9})\s+(?:Trust|NHS Trust|Foundation Trust|CCG)")
+_WORD_OR_AMPERSAND_RE = re.compile(r"[\w&]")
 
 SITE_HEAD_RE = re.compile(r"\b(?:Hospital|Infirmary|Unit|Centre|Clinic|Hospice)\b")
 VOLUNTARY_CUE_RE = re.compile(r"third[- ]sector|voluntary|charit|not[- ]for[- ]profit", re.I)
@@ -198,6 +203,26 @@ def norm_words(name: str) -> tuple[str, ...]:
 def core_words(name: str) -> list[str]:
     """Distinctive words of a name: no fillers, no organisational head words."""
     return [w for w in norm_words(name) if w not in FILLER and w not in HEAD_WORDS]
+
+
+class _RatioBound:
+    """Upper bounds of ``SequenceMatcher(None, a, b).ratio()`` for one ``a`` and many ``b``: matching
+    characters are at most the shorter length and at most the characters the two have in common."""
+
+    def __init__(self, a: str, threshold: float) -> None:
+        self.a = a
+        self.counts = Counter(a)
+        self.threshold = threshold
+
+    def may_beat(self, b: str, best: float) -> bool:
+        """False when the ratio of ``b`` is surely below the threshold or not above ``best``."""
+        la, lb = len(self.a), len(b)
+        bound = 2.0 * min(la, lb) / (la + lb)
+        if bound < self.threshold or bound <= best:
+            return False
+        common = sum((self.counts & Counter(b)).values())
+        bound = 2.0 * common / (la + lb)
+        return not (bound < self.threshold or bound <= best)
 
 
 def is_subsequence(short: list[str], long: list[str]) -> bool:
@@ -250,21 +275,22 @@ class OrgIndex:
         name = name.strip().strip(",.;:()")
         if not name:
             return None
-        name = re.sub(r"^(?:the|The)\s+", "", name)
-        name = re.sub(r"(?:’s|'s)$", "", name)
+        name = LEADING_THE_RE.sub("", name)
+        name = POSSESSIVE_END_RE.sub("", name)
         if name in self._acronyms:
             return self._acronyms[name]
-        m = re.fullmatch(r"([A-Z][A-Z&]{1,9})\s+(?:Trust|NHS Trust|Foundation Trust|CCG)", name)
+        m = ACRONYM_HEAD_RE.fullmatch(name)
         if m and m.group(1) in self._acronyms:
             return self._acronyms[m.group(1)]
-        key = self._surface.get(" ".join(norm_words(name)))
+        normed = " ".join(norm_words(name))
+        key = self._surface.get(normed)
         if key:
             return key
         generic = GENERIC_REFERENCES.get(name.lower())
         if generic:  # "the council", "the local authority", "the CCG": the one such body, if only one
             keys = [k for k, o in self.organisations.items() if o.type == generic and o.parent is None]
             return keys[0] if len(keys) == 1 else None
-        site = self._sites.get(" ".join(norm_words(name)))
+        site = self._sites.get(normed)
         if site:
             return site
         return self._match(name)
@@ -281,6 +307,9 @@ class OrgIndex:
         words = core_words(name)
         if not words:
             return None
+        a = " ".join(words)
+        # a close match needs 8 characters of core words: a shorter name only matches exactly
+        bound = _RatioBound(a, 0.92) if len(a) >= 8 else None
         best, best_score = None, 0.0
         for key, org in self.organisations.items():
             ofam = self._family.get(key, "")
@@ -292,13 +321,15 @@ class OrgIndex:
                     continue
                 if lw == words:
                     return key
-                a, b = " ".join(words), " ".join(lw)
-                if 2 * min(len(a), len(b)) / (len(a) + len(b)) < 0.92:
-                    continue  # the ratio cannot reach the threshold
+                if bound is None:
+                    continue
+                b = " ".join(lw)
+                if not bound.may_beat(b, best_score):
+                    continue  # the ratio cannot reach the threshold or beat the best so far
                 score = SequenceMatcher(None, a, b).ratio()
                 if score > best_score:
                     best, best_score = key, score
-        if best is not None and best_score >= 0.92 and len(" ".join(words)) >= 8:
+        if best is not None and best_score >= 0.92:
             return best
         return None
 
@@ -312,10 +343,12 @@ class OrgIndex:
             surfaces |= {site for org in self.organisations.values() for site in org.sites}
             surfaces = {s for s in surfaces if len(s) >= 2}
             alts = sorted(surfaces, key=len, reverse=True)
-            self._pattern = re.compile(
-                r"(?<![\w&])(?:" + "|".join(_loose(s) for s in alts) + r")(?![\w&])" if alts else r"(?!x)x")
+            # spellings with one pattern (“A & B”, “A and B”) need it once: a repeat never matches
+            # where its first occurrence failed. The look-behind (?<![\w&]) is checked by ``_scan``.
+            loose = dict.fromkeys(_loose(s) for s in alts)
+            self._pattern = re.compile(r"(?:" + "|".join(loose) + r")(?![\w&])" if alts else r"(?!x)x")
         out: list[OrgMention] = []
-        for m in self._pattern.finditer(text):
+        for m in _scan(self._pattern, text, _WORD_OR_AMPERSAND_RE):
             key = self.resolve(m.group(0))
             if key:
                 out.append(OrgMention(m.start(), m.end(), m.group(0), key))
@@ -748,6 +781,9 @@ def build_org_index(structure: Structure) -> OrgIndex:
                 if " ".join(norm_words(other)) == " ".join(nw) or (words and ow == words):
                     return cl
         best, best_score = None, 0.0
+        a = " ".join(words)
+        # a close match needs 8 characters of core words: for a shorter name only the word tests count
+        bound = _RatioBound(a, 0.9) if len(a) >= 8 else None
         for cl in clusters:
             if cl["family"] != family:
                 continue
@@ -761,10 +797,15 @@ def build_org_index(structure: Structure) -> OrgIndex:
                     if len(short) >= 2 or all(w in SOFT_WORDS for w in extra):
                         if not _conflicts(short, long_, cl, clusters, family):
                             return cl
-                s = SequenceMatcher(None, " ".join(words), " ".join(ow)).ratio()
+                if bound is None:
+                    continue
+                b = " ".join(ow)
+                if not bound.may_beat(b, best_score):
+                    continue  # the ratio cannot reach the threshold or beat the best so far
+                s = SequenceMatcher(None, a, b).ratio()
                 if s > best_score:
                     best, best_score = cl, s
-        if best is not None and best_score >= 0.9 and len(" ".join(words)) >= 8:
+        if best is not None and best_score >= 0.9:
             return best
         return None
 
