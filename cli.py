@@ -475,16 +475,28 @@ def serve(graph: Path | None, host: str, port: int, timeout: int) -> None:
         server.start()
     except ServeError as exc:
         raise _fail_from(exc) from None
-    click.echo(f"SPARQL endpoint: {server.query_url}  (read-only; Ctrl-C to stop)")
-    click.echo(f"try: clasgraph query --endpoint {server.query_url} who-commissions-what")
+    import signal
+
+    # Ctrl-C / kill from here on: a handler that only notes it (the server stops on it too), so no
+    # KeyboardInterrupt can land half-way through printing or stopping
+    stopping: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+        if server.process is not None and server.process.poll() is None:
+            server.process.terminate()  # a signal sent to this process alone stops the server too
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        click.echo(f"SPARQL endpoint: {server.query_url}  (read-only; Ctrl-C to stop)")
+        click.echo(f"try: clasgraph query --endpoint {server.query_url} who-commissions-what")
         code = server.wait()
-    except KeyboardInterrupt:
-        code = 0
     finally:
         server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     click.echo("stopped", err=True)
-    if code not in (0, -2, -15):
+    if not stopping and code not in (0, -2, -15, 130, 143):  # the server's own exit on SIGINT / SIGTERM is fine
         sys.exit(1)
 
 

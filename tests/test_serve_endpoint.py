@@ -80,7 +80,30 @@ def test_cli_serve_prints_url_and_stops_on_ctrl_c():
         assert len(run_query(url, "who-commissions-what")) == 4
         os.killpg(p.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         _out, err = p.communicate(timeout=20)
-        assert p.returncode == 0 and "Traceback" not in err and "stopped" in err
+        assert p.returncode == 0 and "Traceback" not in err and "stopped" in err, err
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def test_cli_serve_stops_its_server_on_sigterm_to_itself_alone():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "clasgraph"
+    cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "clasgraph.cli"]
+    p = subprocess.Popen([*cmd, "serve", str(FIXTURE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, start_new_session=True)
+    try:
+        url = p.stdout.readline().split()[2]
+        assert len(run_query(url, "who-commissions-what")) == 4
+        os.kill(p.pid, signal.SIGTERM)  # the clasgraph process only, not its process group
+        _out, err = p.communicate(timeout=20)
+        assert p.returncode == 0 and "stopped" in err, err
+        with pytest.raises(Exception, match="cannot reach the endpoint"):
+            run_query(url, "reports", timeout=5)
     finally:
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
