@@ -36,6 +36,14 @@ LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\
 SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t"), " ")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 CHAR_TABLE: dict[int, str | None] = {**SPACES, **ZERO_WIDTH}
+# CHAR_TABLE as (character, replacement) pairs: a str.translate with a dict looks up every character of the
+# report, while a replace per character present (most are absent) only scans the text
+CHAR_REPLACEMENTS = tuple((chr(code), rep or "") for code, rep in CHAR_TABLE.items())
+# "&" glued to the next name ("&Shropshire"), after a space: found from the "&" (a pattern that starts with
+# the look-behind would be tried at every position of the text)
+GLUED_AMPERSAND_RE = re.compile(r"&(?<=\s&)(?=[A-Z])")
+MULTI_SPACE_RE = re.compile(r"[ ]{2,}")
+RULE_ONLY_RE = re.compile(r"[-–—_=*•\s]+")
 
 PAGE_NUMBER_RE = re.compile(r"(?:^|\s)(?:page\s+\d+\s+of\s+\d+|page\s+\d+|\d+\s+of\s+\d+)\s*$", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣∙·o\-–*]|\d+\)|[a-z]\))\s+")
@@ -144,8 +152,11 @@ def clean_chars(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     for lig, rep in LIGATURES.items():
         text = text.replace(lig, rep)
-    text = text.translate(CHAR_TABLE)
-    text = re.sub(r"(?<=\s)&(?=[A-Z])", "& ", text)  # "&Shropshire" -> "& Shropshire"
+    for char, rep in CHAR_REPLACEMENTS:  # the same as text.translate(CHAR_TABLE)
+        if char in text:
+            text = text.replace(char, rep)
+    if "&" in text:
+        text = GLUED_AMPERSAND_RE.sub("& ", text)  # "&Shropshire" -> "& Shropshire"
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
 
 
@@ -173,8 +184,8 @@ def normalise(raw: str, fmt: str = "text") -> str:
         blocks = _text_blocks(_drop_page_furniture(lines))
     out = []
     for b in blocks:
-        b = re.sub(r"[ ]{2,}", " ", b).strip()
-        if b and not re.fullmatch(r"[-–—_=*•\s]+", b):
+        b = (MULTI_SPACE_RE.sub(" ", b) if "  " in b else b).strip()
+        if b and not RULE_ONLY_RE.fullmatch(b):
             out.append(b)
     return "\n".join(out) + "\n"
 
@@ -229,12 +240,14 @@ def _drop_page_furniture(lines: list[str]) -> list[str]:
     """
     n = len(lines)
     stripped = [ln.strip() for ln in lines]
-    breaks = [i for i, s in enumerate(stripped) if s == "\f" or (s and PAGE_NUMBER_RE.search(s) and len(s) < 140
-                                                                  and _is_page_line(s))]
+    # a page number line is short and (stripped) ends in its number: only those are searched
+    breaks = [i for i, s in enumerate(stripped) if s == "\f" or (s and len(s) < 140 and s[-1].isdecimal()
+                                                                  and PAGE_NUMBER_RE.search(s) and _is_page_line(s))]
+    break_set = set(breaks)
     near_idx: set[int] = set()
     for i in breaks:
         for j in range(max(0, i - 3), min(n, i + 4)):
-            if stripped[j] and j not in breaks:
+            if stripped[j] and j not in break_set:
                 near_idx.add(j)
     near: dict[str, int] = {}  # distinct occurrences of a line next to a page break
     for j in near_idx:
@@ -250,7 +263,7 @@ def _drop_page_furniture(lines: list[str]) -> list[str]:
     running = {s for s, c in near.items() if c >= needed and c >= 0.7 * total[s] and len(s) < 160
                and not PARA_NUMBER_RE.match(s)}
     first_break = breaks[0] if breaks else n
-    drop = set(breaks)
+    drop = set(break_set)
     for i, s in enumerate(stripped):
         if s in running and (i in near_idx or i < first_break):
             drop.add(i)
@@ -284,33 +297,40 @@ def _text_blocks(lines: list[str]) -> list[str]:
 
     # running state of the current block, so each line costs the same however long the block is
     depth = 0  # "(" minus ")" in the block
-    has_should = False  # the block holds "should" / "must"
+    has_should = False  # one of the block's first ``checked`` lines holds "should" / "must"
+    checked = 0
     size = 0  # characters in the block
 
     def flush() -> None:
-        nonlocal depth, has_should, size
+        nonlocal depth, has_should, checked, size
         if current:
             blocks.append(" ".join(current))
             current.clear()
-        depth, has_should, size = 0, False, 0
+        depth, has_should, checked, size = 0, False, 0, 0
 
     def add(line: str) -> None:
-        nonlocal depth, has_should, size
+        nonlocal depth, size
         current.append(line)
         depth += line.count("(") - line.count(")")
-        has_should = has_should or bool(SHOULD_RE.search(line))
         size += len(line) + (1 if size else 0)
+
+    def block_has_should() -> bool:
+        """A line of the block holds "should" / "must" (lines searched once each, and only when asked)."""
+        nonlocal has_should, checked
+        while not has_should and checked < len(current):
+            has_should = bool(SHOULD_RE.search(current[checked]))
+            checked += 1
+        return has_should
 
     for raw in lines:
         s = raw.strip()
         if not s:
             blank_before = True
             continue
-        s = re.sub(r"\s+", " ", s)
-        joined = _Joined(current)
+        s = " ".join(s.split())  # whitespace runs -> one space (str.split's whitespace is the regex's \s)
         open_paren = depth > 0
         # lines are stripped and joined with one space: a match at the block's end lies in its last line
-        ends_mid_marker = bool(current) and bool(ENDS_MID_MARKER_RE.search(current[-1]))
+        ends_mid_marker = bool(current) and bool(_search_end(ENDS_MID_MARKER_RE, current[-1], 15))
         is_number = bool(PARA_NUMBER_RE.match(s)) or bool(GROUP_HEADING_RE.match(s))
         is_heading = bool(HEADING_RE.match(s))
         is_bullet = bool(BULLET_RE.match(s)) and not is_number
@@ -323,9 +343,9 @@ def _text_blocks(lines: list[str]) -> list[str]:
         # a recommendation group heading runs until its "should:" ("1. A CCG, B &\nC Trust should:")
         head = " ".join(current[:2])  # the block's start (a number may stand alone on its first line)
         open_heading = bool(current) and bool(GROUP_HEADING_RE.match(head)) and not PARA_NUMBER_RE.match(
-            head) and not has_should and size < 400
+            head) and size < 400 and not block_has_should()
         if current and (open_paren or ends_mid_marker or open_heading) and not is_heading and not _number_follows(
-                s, joined) and not (open_heading and is_number):
+                s, _Joined(current)) and not (open_heading and is_number):
             add(s)
         elif is_heading or is_number or is_bullet or is_field:
             flush()
@@ -334,7 +354,7 @@ def _text_blocks(lines: list[str]) -> list[str]:
             add(s)
         elif s[0].islower() or s[0] in ",;)–-":
             add(s)
-        elif not TERMINAL_RE.search(current[-1]) and not short_prev:
+        elif not short_prev and not _search_end(TERMINAL_RE, current[-1], 1):
             add(s)
         elif blank_before or short_prev or raw[:1].isspace():
             flush()
@@ -352,6 +372,13 @@ def _text_blocks(lines: list[str]) -> list[str]:
 
 ENDS_MID_MARKER_RE = re.compile(r"(?:\b(?:recommendations?|and)|[,&])\s*$", re.I)
 SHOULD_RE = re.compile(r"\b(?:should|must)\b", re.I)
+
+
+def _search_end(pattern: re.Pattern[str], line: str, span: int) -> re.Match[str] | None:
+    """``pattern.search(line)`` for a pattern anchored at the end (``...\\s*$``) whose match, trailing
+    whitespace aside, is at most ``span`` characters long: only the line's tail is tried (a search from
+    ``pos`` still sees the characters before it, for ``\\b``)."""
+    return pattern.search(line, max(0, len(line.rstrip()) - span))
 
 
 class _Joined:
