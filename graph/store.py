@@ -323,107 +323,227 @@ def _clean_old(store_dir: Path, keep: set[str]) -> None:
 
 def update_store(
     store_dir: Path,
-    reports: list[StoredReport],
+    reports: Iterable[StoredReport],
     prune: bool = False,
     seen_sources: Iterable[str] | None = None,
     ontology_dir: Path = ONTOLOGY_DIR,
 ) -> StoreUpdate:
     """Bring the store in ``store_dir`` up to date with ``reports`` (see the module docstring)."""
-    import pyoxigraph as ox
-
-    store_dir = Path(store_dir)
-    if store_dir.exists() and not store_dir.is_dir():
-        raise StoreError(f"{store_dir}: exists and is not a directory")
-    if store_dir.is_dir() and not is_store(store_dir) and any(
-        p for p in store_dir.iterdir() if p.name not in (".lock",) and not p.name.startswith(".tmp-")
-    ):
-        raise StoreError(f"{store_dir}: directory exists and is not a clasgraph store (refusing to write into it)")
-    try:
-        store_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"{store_dir}: cannot create the store directory: {_first_line(exc)}") from None
-
-    result = StoreUpdate(store_dir=store_dir)
-    with _locked(store_dir):
-        had_store = is_store(store_dir)
-        old = read_index(store_dir) if had_store else StoreIndex()
-        onto_files = ontology_files(ontology_dir)
-        onto_hash = _ontology_hash(onto_files)
-
-        new = StoreIndex(reports=dict(old.reports), ontology_sha256=onto_hash)
-        to_write: list[StoredReport] = []
-        to_drop: set[str] = set()
-        incoming: dict[str, StoredReport] = {}
+    with StoreWriter(store_dir, ontology_dir=ontology_dir) as writer:
         for r in reports:
-            if r.key in incoming and incoming[r.key].source != r.source:
-                result.warnings.append(
-                    f"{r.source}: same report key {r.key!r} as {incoming[r.key].source}; the later one is stored")
-            incoming[r.key] = r
-        for r in incoming.values():
-            prev = old.reports.get(r.key)
-            if prev is not None and prev.sha256 == r.sha256 and prev.source == r.source:
-                result.unchanged.append(r.key)
-                continue
-            for e in old.reports.values():  # the same file stored under another key before
-                if e.source == r.source and e.key != r.key and e.key not in incoming:
-                    to_drop.add(e.key)
-            to_write.append(r)
-            (result.replaced if prev is not None else result.added).append(r.key)
-        if prune:
-            keep = set(seen_sources or ()) | {r.source for r in incoming.values()}
-            to_drop |= {k for k, e in old.reports.items() if e.source not in keep and k not in incoming}
-        for k in to_drop:
-            new.reports.pop(k, None)
-        result.removed = sorted(to_drop)
-        result.ontology_reloaded = onto_hash != old.ontology_sha256
-        if not to_write and not to_drop and not result.ontology_reloaded and had_store:
-            result.reports = len(old.reports)
-            return result
+            writer.put(r)
+        return writer.commit(prune=prune, seen_sources=seen_sources)
 
-        tmp = store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
-        store: ox.Store | None = None
+
+BATCH_BYTES = 24 << 20  # N-Quads bulk-loaded at once: large enough to load fast, small enough to keep memory flat
+
+
+class StoreWriter:
+    """One update of a store, fed report by report (so a build can store reports while others are still
+    being extracted), made current atomically by ``commit``; leaving the ``with`` block without a commit
+    (an error, Ctrl-C) discards it and the previous version stays current.
+
+        with StoreWriter(store_dir) as w:
+            for r in reports:
+                w.put(r)                       # StoredReport; may write a batch
+            update = w.commit(prune=False, seen_sources=None)
+
+    The new version starts as a hard-linked checkpoint of the current one (cheap). Reports are written
+    in batches of about ``batch_bytes`` of N-Quads with Oxigraph's bulk loader, which skips the
+    per-triple transactions that a version still invisible to readers does not need.
+    """
+
+    def __init__(self, store_dir: Path, ontology_dir: Path = ONTOLOGY_DIR, batch_bytes: int = BATCH_BYTES) -> None:
+        self.store_dir = Path(store_dir)
+        self.ontology_dir = ontology_dir
+        self.batch_bytes = batch_bytes
+        self.result = StoreUpdate(store_dir=self.store_dir)
+        self._lock: contextlib.ExitStack | None = None
+        self._store: pyoxigraph.Store | None = None
+        self._tmp: Path | None = None
+        self._old = StoreIndex()
+        self._had_store = False
+        self._incoming: dict[str, StoredReport] = {}  # key -> the report stored under it in this update
+        self._entries: dict[str, ReportEntry] = {}  # key -> index entry of what was written
+        self._batch: list[tuple[StoredReport, bytes]] = []
+        self._batch_size = 0
+        self._loaded: set[str] = set()  # graph IRIs written in this update
+        self._done = False
+
+    # -- context
+
+    def __enter__(self) -> StoreWriter:
+        store_dir = self.store_dir
+        if store_dir.exists() and not store_dir.is_dir():
+            raise StoreError(f"{store_dir}: exists and is not a directory")
+        if store_dir.is_dir() and not is_store(store_dir) and any(
+            p for p in store_dir.iterdir() if p.name not in (".lock",) and not p.name.startswith(".tmp-")
+        ):
+            raise StoreError(f"{store_dir}: directory exists and is not a clasgraph store (refusing to write into it)")
         try:
-            db = tmp / DB_DIR
+            store_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{store_dir}: cannot create the store directory: {_first_line(exc)}") from None
+        stack = contextlib.ExitStack()
+        stack.enter_context(_locked(store_dir))
+        self._lock = stack
+        try:
+            self._had_store = is_store(store_dir)
+            self._old = read_index(store_dir) if self._had_store else StoreIndex()
+        except BaseException:
+            stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if not self._done:
+                self._discard()
+        finally:
+            if self._lock is not None:
+                self._lock.close()
+                self._lock = None
+
+    def _discard(self) -> None:
+        self._store = None  # the last reference: closes the database before its files go
+        self._batch = []
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def _open(self) -> pyoxigraph.Store:
+        if self._store is None:
+            import pyoxigraph as ox
+
+            tmp = self.store_dir / f".tmp-{uuid.uuid4().hex[:12]}"
             tmp.mkdir()
-            if had_store:
-                open_read_only(store_dir).backup(str(db))  # hard-linked checkpoint: cheap
-                store = ox.Store(str(db))
-            else:
-                store = ox.Store(str(db))
+            self._tmp = tmp
+            db = tmp / DB_DIR
+            if self._had_store:
+                open_read_only(self.store_dir).backup(str(db))  # hard-linked checkpoint: cheap
+            self._store = ox.Store(str(db))
+        return self._store
+
+    # -- writing
+
+    def put(self, report: StoredReport) -> None:
+        """Store ``report`` (skipped if the store holds it unchanged; a later report with the same key
+        replaces an earlier one of this update, with a warning)."""
+        if self._done:
+            raise StoreError(f"{self.store_dir}: this update was already committed")
+        earlier = self._incoming.get(report.key)
+        if earlier is not None and earlier.source != report.source:
+            self.result.warnings.append(
+                f"{report.source}: same report key {report.key!r} as {earlier.source}; the later one is stored")
+        self._incoming[report.key] = report
+        prev = self._old.reports.get(report.key)
+        if prev is not None and prev.sha256 == report.sha256 and prev.source == report.source:
+            if report.key not in self._entries:
+                if report.key not in self.result.unchanged:
+                    self.result.unchanged.append(report.key)
+                return
+        if report.key in self.result.unchanged:
+            self.result.unchanged.remove(report.key)
+        data = _ntriples_of(report)
+        self._batch = [(r, d) for r, d in self._batch if r.key != report.key]
+        self._batch.append((report, data))
+        self._batch_size = sum(len(d) for _r, d in self._batch)
+        self._entries[report.key] = ReportEntry(key=report.key, graph=report.graph_iri, source=report.source,
+                                                sha256=report.sha256, triples=data.count(b"\n"))
+        if self._batch_size >= self.batch_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the reports put since the last flush."""
+        if not self._batch:
+            return
+        import pyoxigraph as ox
+
+        store = self._open()
+        batch, self._batch, self._batch_size = self._batch, [], 0
+        for r, _data in batch:  # a replaced report, or one put twice: its old graph goes first
+            g = ox.NamedNode(r.graph_iri)
+            if r.graph_iri in self._loaded or (r.key in self._old.reports and store.contains_named_graph(g)):
+                store.remove_graph(g)
+        quads = b"".join(data.replace(b" .\n", f" <{r.graph_iri}> .\n".encode()) for r, data in batch)
+        try:
+            store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(_bad_report(batch) or f"report graphs are not valid N-Triples: {_first_line(exc)}") from None
+        for r, _data in batch:
+            store.add_graph(ox.NamedNode(r.graph_iri))
+            self._loaded.add(r.graph_iri)
+
+    def commit(self, prune: bool = False, seen_sources: Iterable[str] | None = None) -> StoreUpdate:
+        """Finish the update and make it the store's current version; ``prune`` drops stored reports
+        whose source is not in ``seen_sources`` (nor among the reports put)."""
+        import pyoxigraph as ox
+
+        result, old = self.result, self._old
+        try:
+            self.flush()
+            onto_files = ontology_files(self.ontology_dir)
+            onto_hash = _ontology_hash(onto_files)
+            to_drop: set[str] = set()
+            for k in self._entries:  # the same file stored under another key before
+                src = self._incoming[k].source
+                to_drop |= {e.key for e in old.reports.values()
+                            if e.source == src and e.key != k and e.key not in self._incoming}
+            if prune:
+                keep = set(seen_sources or ()) | {r.source for r in self._incoming.values()}
+                to_drop |= {k for k, e in old.reports.items() if e.source not in keep and k not in self._incoming}
+            for k in self._entries:
+                (result.replaced if k in old.reports else result.added).append(k)
+            result.removed = sorted(to_drop)
+            result.ontology_reloaded = onto_hash != old.ontology_sha256
+            if not self._entries and not to_drop and not result.ontology_reloaded and self._had_store:
+                result.reports = len(old.reports)
+                self._done = True
+                return result
+
+            store = self._open()
+            new = StoreIndex(reports=dict(old.reports), ontology_sha256=onto_hash)
             for k in sorted(to_drop):
+                new.reports.pop(k, None)
                 g = ox.NamedNode(old.reports[k].graph)
                 if store.contains_named_graph(g):
                     store.remove_graph(g)
             stamp = _now()
-            for r in to_write:
-                g = ox.NamedNode(r.graph_iri)
-                if store.contains_named_graph(g):
-                    store.remove_graph(g)
-                data = _ntriples_of(r)
-                try:
-                    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
-                except (SyntaxError, ValueError) as exc:
-                    raise StoreError(f"{r.source}: report graph is not valid N-Triples: {_first_line(exc)}") from None
-                store.add_graph(g)
-                store.flush()  # write each report through: memory stays flat however many reports
-                new.reports[r.key] = ReportEntry(key=r.key, graph=r.graph_iri, source=r.source, sha256=r.sha256,
-                                                 triples=data.count(b"\n"), stored=stamp)
-            if result.ontology_reloaded or not had_store:
+            for k, entry in self._entries.items():
+                entry.stored = stamp
+                new.reports[k] = entry
+            if result.ontology_reloaded or not self._had_store:
                 _load_ontology(store, onto_files)
                 result.ontology_reloaded = True
             store.flush()
+            self._store = None
             del store
             new.updated = stamp
-            prev_current = _read_pointer(store_dir)["current"] if had_store else None
-            name = _swap_in(store_dir, tmp, new)
+            prev_current = _read_pointer(self.store_dir)["current"] if self._had_store else None
+            assert self._tmp is not None
+            name = _swap_in(self.store_dir, self._tmp, new)
+            self._tmp = None
         except BaseException:
-            store = None  # noqa: F841 - the last reference: closes the database before its files go
-            shutil.rmtree(tmp, ignore_errors=True)
+            self._discard()
             raise
-        _clean_old(store_dir, keep={name} | ({prev_current} if prev_current else set()))
-    result.written = True
-    result.reports = len(new.reports)
-    return result
+        self._done = True
+        _clean_old(self.store_dir, keep={name} | ({prev_current} if prev_current else set()))
+        result.written = True
+        result.reports = len(new.reports)
+        return result
+
+
+def _bad_report(batch: list[tuple[StoredReport, bytes]]) -> str | None:
+    """Which report of a batch that failed to load is not valid N-Triples (one line), if one is."""
+    import pyoxigraph as ox
+
+    for r, data in batch:
+        try:
+            for _ in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+                pass
+        except (SyntaxError, ValueError) as exc:
+            return f"{r.source}: report graph is not valid N-Triples: {_first_line(exc)}"
+    return None
 
 
 def import_rdf(path: Path, store_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> StoreUpdate:
