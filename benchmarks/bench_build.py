@@ -41,7 +41,7 @@ child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"wall": wall, "built": len([x for x in r.reports if x.error is None]),
                   "failed": len(r.errors), "unchanged": len(r.unchanged), "parent_mb": self_kb / 1024,
                   "worker_mb": child_kb / 1024, "errors": r.errors[:5],
-                  "extract_s": sum(x.seconds for x in r.reports)}))
+                  "extract_s": sum(x.seconds for x in r.reports), "timings": r.timings}))
 """
 
 
@@ -93,7 +93,8 @@ def main() -> None:
     print(f"corpus: {args.count} {args.format} reports, {size_mb:.1f} MB; {args.jobs} worker processes "
           f"on {os.cpu_count()} CPUs")
     print(f"first build: {first['built']} built, {first['failed']} failed in {first['wall']:.1f} s "
-          f"= {rate:.2f} reports/s (extraction {per_report:.2f} s per report in a worker)")
+          f"= {rate:.2f} reports/s ({per_report:.3f} s per report in a worker: read, extract, assemble)")
+    print("phases (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in first.get("timings", {}).items()))
     print(f"reading alone (read.read_file: {args.format} -> normalised text, no extraction): "
           f"{read_rate:.1f} reports/s")
     print(f"peak memory: parent {first['parent_mb']:.0f} MB, largest worker {first['worker_mb']:.0f} MB "

@@ -75,6 +75,7 @@ class BuildResult:
     store_summary: str = ""
     seconds: float = 0.0
     files_found: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds of the build's phases
 
     @property
     def ok(self) -> bool:
@@ -376,7 +377,9 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
             if on_report is not None:
                 on_report(r)
 
+        t0 = time.perf_counter()
         outcomes = _extract_all(todo, jobs, progress, fail_fast, max_bytes, arrived, scratch, check_shapes)
+        result.timings["extract"] = time.perf_counter() - t0
         for r in outcomes:
             if r.error:
                 result.errors.append(r.error)
@@ -402,19 +405,25 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                 result.errors.append("no reports to build")
             return
 
+        t0 = time.perf_counter()
         if feeder is not None:
             feeder.close()  # every report is written (or the writer's error is raised here)
+        result.timings["store-write-tail"] = time.perf_counter() - t0
         if output is not None:
+            t0 = time.perf_counter()
             stored = _stored_graphs(store_dir, result.unchanged) if result.unchanged and store_dir else []
             write_output(good, output, stored)
+            result.timings["output"] = time.perf_counter() - t0
         if feeder is not None:
             from .store import StoreError
 
             seen = {store_source(p) for p in files}
+            t0 = time.perf_counter()
             try:
                 upd = feeder.writer.commit(prune=prune, seen_sources=seen)
             except StoreError as exc:
                 raise BuildError(str(exc)) from None
+            result.timings["store-commit"] = time.perf_counter() - t0
             result.warnings.extend(upd.warnings)
             result.store_summary = upd.summary()
             if upd.written:
@@ -422,10 +431,12 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                 from .query import QueryError, warm_cache
 
                 assert store_dir is not None
+                t0 = time.perf_counter()
                 try:
                     warm_cache(store_dir, timeout=15)  # a pathological query must not hold the build up
                 except QueryError as exc:  # a slow or failing canned query must not fail the build
                     result.warnings.append(f"{store_dir}: canned queries not cached: {exc}")
+                result.timings["query-cache"] = time.perf_counter() - t0
 
 
 class _StoreFeeder:

@@ -615,27 +615,37 @@ def _table(result: QueryResult, max_width: int) -> str:
     return out.getvalue()
 
 
-def warm_cache(store_dir: Path, timeout: float | None = DEFAULT_TIMEOUT) -> list[str]:
+def warm_cache(store_dir: Path, timeout: float | None = DEFAULT_TIMEOUT, workers: int | None = None) -> list[str]:
     """Run every canned query that needs no parameter on a store's current version, filling its cache.
 
     A build may call this after updating the store so that the first ``clasgraph query NAME`` is as
-    fast as the next ones. Returns the names of the queries whose answers are now cached.
+    fast as the next ones. The queries run side by side on ``workers`` threads (default: one per CPU;
+    the engine evaluates without holding the GIL). Returns the names of the queries whose answers are
+    now cached, in the catalogue's order.
     """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     from .io import open_source
 
     source = open_source(store_dir)
-    done = []
+    texts: list[tuple[str, str]] = []
     for cq in list_queries():
         if any(p.required for p in cq.params):
             continue
         text = apply_params(cq.text, {}, cq.params)
-        if query_form(text) != "SELECT":
-            continue
+        if query_form(text) == "SELECT":
+            texts.append((cq.name, text))
+
+    def warm(item: tuple[str, str]) -> str | None:
+        name, text = item
         try:
             run_local(source, text, timeout=timeout)
         except QueryError:
-            continue
+            return None
         cached = _cache_file(source, text)
-        if cached is not None and cached.exists():
-            done.append(cq.name)
-    return done
+        return name if cached is not None and cached.exists() else None
+
+    n = max(1, min(len(texts), workers or os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=n, thread_name_prefix="clasgraph-warm") as pool:
+        return [name for name in pool.map(warm, texts) if name is not None]

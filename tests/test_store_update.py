@@ -196,3 +196,18 @@ def test_warm_cache(tmp_path, monkeypatch):
     warmed = Q.warm_cache(d)
     assert "who-commissions-what" in warmed and "recommendations-for" not in warmed
     assert Q.run_local(open_source(d), Q.get_query("who-commissions-what").text).cached
+
+
+def test_warm_cache_in_parallel_caches_the_same_answers(tmp_path, monkeypatch):
+    from clasgraph.graph import query as Q
+
+    monkeypatch.setattr(Q, "CACHE_MIN_SECONDS", 0.0)
+    serial, parallel = tmp_path / "a", tmp_path / "b"
+    st.import_rdf(FIXTURE, serial)
+    st.import_rdf(FIXTURE, parallel)
+    names = Q.warm_cache(serial, workers=1)
+    assert Q.warm_cache(parallel, workers=4) == names and len(names) > 5
+    for name in names:
+        text = Q.get_query(name).text
+        a, b = Q.run_local(open_source(serial), text), Q.run_local(open_source(parallel), text)
+        assert a.cached and b.cached and a.rows == b.rows
