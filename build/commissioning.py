@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Organisation, Paragraph, Structure, Transfer
-from .prefilter import Gated, Prefilter
+from .prefilter import Gated, Prefilter, fold, may_match, required_words
 from .services import ServiceMention, find_services
 
 # ----------------------------------------------------------------------------- interfaces
@@ -195,6 +195,10 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+SITE_WORD_RE = re.compile(r"\b(?:Hospital|Infirmary|Unit|Centre)\b")
+TRUST_WORD_RE = re.compile(r"\b(?:Trust|Hospitals)\b")
+
+
 def _is_site_surface(orgs: OrgLookup, key: str, surface: str) -> bool:
     org = orgs.organisations.get(key)
     if org is None:
@@ -202,10 +206,9 @@ def _is_site_surface(orgs: OrgLookup, key: str, surface: str) -> bool:
     s = _norm(surface)
     if any(_norm(site) == s for site in org.sites):
         return True
-    names = {_norm(org.name), *(_norm(a) for a in org.aliases)}
-    return s not in names and bool(re.search(r"\b(?:Hospital|Infirmary|Unit|Centre)\b", surface)) and not re.search(
-        r"\b(?:Trust|Hospitals)\b", surface
-    )
+    if not SITE_WORD_RE.search(surface) or TRUST_WORD_RE.search(surface):
+        return False
+    return s not in {_norm(org.name), *(_norm(a) for a in org.aliases)}
 
 
 @functools.lru_cache(maxsize=8192)  # the same names and surfaces are compared sentence after sentence
@@ -216,17 +219,20 @@ def _norm(text: str) -> str:
 
 
 class SentenceView:
-    """One sentence with its organisation, service and place mentions."""
+    """One sentence with its organisation, service and place mentions (places are read on first use:
+    most sentences state nothing that needs them)."""
 
     def __init__(self, text: str, orgs: OrgLookup, area: str | None) -> None:
         self.text = text
+        self.folded = fold(text)  # for the keyword prefilters of the patterns run on this sentence
         self.orgs = orgs
+        self.area = area
         oms: list[OM] = []
         for mention in orgs.mentions(text):
             oms.append(OM(mention.start, mention.end, (mention.key,), mention.surface,
                           _is_site_surface(orgs, mention.key, mention.surface)))
         # hospital sites: the index resolves them to their trust, though it does not list them as mentions
-        for sm in SITE_NAME_RE.finditer(text):
+        for sm in SITE_NAME_RE.finditer(text, self.folded):
             if any(o.start < sm.end() and sm.start() < o.end for o in oms):
                 continue
             words = sm.group(0).split()
@@ -237,7 +243,7 @@ class SentenceView:
                     start = sm.end() - len(name)
                     oms.append(OM(start, sm.end(), (key,), name, site=_is_site_surface(orgs, key, name)))
                     break
-        for cm in COLLECTIVE_RE.finditer(text):
+        for cm in COLLECTIVE_RE.finditer(text, self.folded):
             if any(o.start < cm.end() and cm.start() < o.end for o in oms):
                 continue  # a known body ("Stoke and North Staffordshire CCGs"): the index decides
             keys = tuple(orgs.expand_collective(cm.group(0)))
@@ -251,7 +257,10 @@ class SentenceView:
             # "community/acute/specialist health services for children" is not the general commissioning
             and not (s.key == "childrens-health-services" and QUALIFIED_RE.search(text[max(0, s.start - 30) : s.start]))
         ]
-        self.places = self._places(area)
+
+    @functools.cached_property
+    def places(self) -> list[Place]:
+        return self._places(self.area)
 
     def _places(self, area: str | None) -> list[Place]:
         out: list[Place] = []
@@ -442,6 +451,22 @@ def _plausible_name(raw: str) -> bool:
     return all(w[0].isupper() or w.lower() in ("of", "and", "&", "for", "the", "on", "upon", "in") for w in words)
 
 
+# ----------------------------------------------------------------------------- noun compounds
+
+PROVIDER_TYPES = frozenset({"NHSTrust", "NHSFoundationTrust", "VoluntaryOrganisation", "IndependentProvider",
+                            "Organisation", "Partnership"})
+# "ORG ['s] [(ACR)] [Site] [modifiers] SERVICE"; all matched at a position of the sentence
+COMPOUND_AFTER_ORG_RE = re.compile(r"(?:['’]s)?(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s+")
+COMPOUND_SITE_RE = re.compile(r"(?:[A-Z][\w’'-]*\s+){0,3}(?:Hospital|Infirmary)\s+")
+COMPOUND_MODIFIERS_RE = re.compile(
+    r"(?:(?:safeguarding|specialist|community|integrated|local|new|existing|hospital)\s+(?:team\s+supporting\s+)?)*", re.I)
+# "The adult substance misuse service, One Recovery,": searched in the sentence up to the body
+NAMED_BEFORE_RE = re.compile(r"\b(?:service|team|provider)\s*,\s*(?:the\s+)?$")
+NAMED_BEFORE_WORDS = required_words(NAMED_BEFORE_RE)
+NAMED_AFTER_RE = re.compile(r"\s*(?:\([A-Z][A-Za-z&]{1,9}\))?\s*(?:,|has|is|provides)")
+SERVICE_AT_RE = re.compile(r"\s*(?:services?|units?|clinics?|departments?)?\s+at\s+")
+
+
 # ----------------------------------------------------------------------------- cues
 
 AUX = r"(?:(?:is|are|was|were|be|been|being|has been|have been|had been)\s+)"
@@ -493,6 +518,7 @@ RESPONSIBLE_FOR_RE = re.compile(
     re.I,
 )
 COMMISSIONER_OF_RE = re.compile(r"\b(?:the\s+)?(?:lead\s+|joint\s+|main\s+)?commissioners?\s+(?:of|for)\s+", re.I)
+COMMISSIONER_OF_WORDS = required_words(COMMISSIONER_OF_RE)
 NOT_A_SERVICE_OBJECT_RE = re.compile(
     r"\s*(?:(?:an?|the|some|its|their|regular|annual|additional|independent|external|joint|level\s+\d)\s+)*"
     r"(?:\w+\s+){0,2}?(?:review|audit|report|evaluation|study|consultation|analysis|inspection|investigation|"
@@ -504,6 +530,7 @@ PRONOUN_OBJECT_RE = re.compile(
     r"the\s+latter|the\s+former)\b", re.I)
 THROUGH_RE = re.compile(r"\b(?:through|via|by)\s+(?:the\s+)?$", re.I)
 SPECIAL_COMMISSIONING_RE = re.compile(r"^\s*(?:\([A-Z]+\)\s*)?(?:special(?:ist|ised)?\s+|direct\s+)?commissioning\b", re.I)
+SPECIAL_COMMISSIONING_WORDS = required_words(SPECIAL_COMMISSIONING_RE)  # {"commissioning"}
 BECAME_PROVIDER_RE = re.compile(
     r"\b(?:is|are|has been|have been)\s+(?:now\s+|currently\s+|also\s+)?(?:commissioned|contracted)\s+to\s+(?:provide|deliver|run)\b"
     r"|(?:\b(?:became|become|becomes|has become|have become|took over as|is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?|,\s*)"
@@ -522,6 +549,8 @@ ACTIVE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 # Which cue patterns can match a sentence, from the words every match of a pattern contains
 # (prefilter.required_words): a sentence without them is not searched with that pattern.
 CUE_FILTER = Prefilter([c[3] for c in PASSIVE_CUES] + [c[2] for c in ACTIVE_CUES])
+_PASSIVE_BITS = tuple(1 << i for i in range(len(PASSIVE_CUES)))  # bit of each cue in CUE_FILTER.mask
+_ACTIVE_BITS = tuple(1 << (len(PASSIVE_CUES) + i) for i in range(len(ACTIVE_CUES)))
 TRANSFER_VERB_RE = Gated(re.compile(
     r"\b(?:transferred|transfers|transfer\s+of|moved|passed|took over|transitioned)\b", re.I))
 PREVIOUSLY_RE = Gated(re.compile(
@@ -568,9 +597,21 @@ class Fact:
 @dataclass
 class _State:
     last_services: list[str] = field(default_factory=list)
-    last_services_scope: str | None = None
     last_provider: list[OM] = field(default_factory=list)
     last_transfer_from: str | None = None
+    # the scope of last_services: the first place of _scope_view if it has one, else _scope (the
+    # view's places are read only if a later clause asks)
+    _scope: str | None = None
+    _scope_view: SentenceView | None = None
+
+    @property
+    def last_services_scope(self) -> str | None:
+        if self._scope_view is not None and self._scope_view.places:
+            return self._scope_view.places[0].scope
+        return self._scope
+
+    def set_services_scope(self, scope: str | None, view: SentenceView | None = None) -> None:
+        self._scope, self._scope_view = scope, view
 
 
 def _date(text: str) -> str | None:
@@ -588,15 +629,21 @@ def _date(text: str) -> str | None:
 ABBREV_RE = Gated(re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|St|No|approx|incl|vs)\.$", re.I))
 
 
+SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z(“\"‘'0-9•])")  # a sentence ends after its first character
+INITIAL_RE = re.compile(r"\b[A-Z]\.$")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans; never splits at "e.g.", "St." or a decimal point."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z(“\"‘'0-9•])", text):
-        head = text[start : m.start()]
-        if ABBREV_RE.search(head) or re.search(r"\b[A-Z]\.$", head):
+    for m in SENTENCE_BREAK_RE.finditer(text):
+        end = m.start() + 1
+        # an abbreviation or an initial ends the text before the break: search only its last few
+        # characters (``\b`` still sees the character before the search window, as on the whole head)
+        if ABBREV_RE.pattern.search(text, max(start, end - 8), end) or INITIAL_RE.search(text, max(start, end - 2), end):
             continue
-        spans.append((start, m.start()))
+        spans.append((start, end))
         start = m.end()
     if start < len(text):
         spans.append((start, len(text)))
@@ -615,6 +662,7 @@ class _Extractor:
         self._seen: dict[tuple[str, str, str, str | None], Arrangement] = {}
         self._pairs: set[tuple[str, str, str]] = set()
         self._transfers: set[tuple[str, str | None, str]] = set()
+        self._cue_filter = CUE_FILTER  # narrowed to the words of the paragraph being read
 
     # ------------------------------------------------------------------ driver
 
@@ -633,10 +681,12 @@ class _Extractor:
         text = para.text
         consumed = 0
         spans = split_sentences(text)
+        para_filter = CUE_FILTER.within(text)
         for k, (a, b) in enumerate(spans):
             sentence = text[a:b].strip()
             if not sentence:
                 continue
+            self._cue_filter = para_filter
             # a list introduced by "provided by;" / "provided by:" continues in the next paragraphs
             if k == len(spans) - 1 and re.search(r"\b(?:by|are|include|includes)\s*[;:]\s*$", sentence):
                 items: list[str] = []
@@ -649,6 +699,7 @@ class _Extractor:
                 if items:
                     consumed = len(items)
                     sentence = sentence.rstrip() + "\n" + "\n".join(items)
+                    self._cue_filter = CUE_FILTER  # no longer a part of this paragraph
             self._sentence(sentence, para.source, state)
         return consumed
 
@@ -674,7 +725,7 @@ class _Extractor:
     def _previous_commissioner(self, sv: SentenceView, facts: list[Fact], source: str) -> None:
         """"Since April 2015 X has been responsible for commissioning S, which was previously
         commissioned by Y" states a transfer from Y to X."""
-        m = PREVIOUSLY_RE.search(sv.text)
+        m = PREVIOUSLY_RE.search(sv.text, sv.folded)
         if not m:
             return
         om = next((o for o in sv.oms if m.end() <= o.start <= m.end() + 1 and len(o.keys) == 1), None)
@@ -922,7 +973,10 @@ class _Extractor:
             named = [s.key for s in sv.services]
             state.last_services = _unique([k for f in facts for k in f.services]) or named
             scopes = [f.scope for f in facts if f.scope]
-            state.last_services_scope = scopes[-1] if scopes else self._scope([], sv.places, lead_place)
+            if scopes:
+                state.set_services_scope(scopes[-1])
+            else:  # self._scope([], sv.places, lead_place), when asked
+                state.set_services_scope(lead_place, sv)
         elif facts:
             state.last_services = _unique([k for f in facts for k in f.services])
         return facts
@@ -936,22 +990,22 @@ class _Extractor:
         def inside_org(a: int, b: int) -> bool:
             return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
 
-        possible = CUE_FILTER.candidates(text)
-        for kind, relation, role, rx in PASSIVE_CUES:
-            if rx not in possible:
+        possible = self._cue_filter.mask(text, sv.folded)
+        for (kind, relation, role, rx), bit in zip(PASSIVE_CUES, _PASSIVE_BITS, strict=True):
+            if not possible & bit:
                 continue
             for m in rx.finditer(text):
                 if inside_org(m.start(), m.end()):
                     continue
                 cues.append((kind, relation, role, m.start(), m.end(), m.groupdict().get("mid")))
-        for kind, rel, rx in ACTIVE_CUES:
-            if rx not in possible:
+        for (kind, rel, rx), bit in zip(ACTIVE_CUES, _ACTIVE_BITS, strict=True):
+            if not possible & bit:
                 continue
             for m in rx.finditer(text):
                 if inside_org(m.start(), m.end()):
                     continue
                 cues.append((kind, rel, None, m.start(), m.end(), None))
-        for om in sv.oms:
+        for om in sv.oms if may_match(SPECIAL_COMMISSIONING_WORDS, sv.folded) else ():
             if THROUGH_RE.search(text[max(0, om.start - 14) : om.start]):
                 sc = SPECIAL_COMMISSIONING_RE.match(text[om.end :])
                 if sc:
@@ -1208,8 +1262,8 @@ class _Extractor:
         "The adult substance misuse service, One Recovery,", "maternity services at UHNM"."""
         text = sv.text
         facts: list[Fact] = []
-        provider_types = {"NHSTrust", "NHSFoundationTrust", "VoluntaryOrganisation", "IndependentProvider", "Organisation",
-                          "Partnership"}
+        provider_types = PROVIDER_TYPES
+        named_before = may_match(NAMED_BEFORE_WORDS, sv.folded)
         for om in sv.oms:
             if om.collective or om.site or len(om.keys) != 1:
                 continue
@@ -1217,33 +1271,32 @@ class _Extractor:
             if org is None or org.type not in provider_types:
                 continue
             # ORG ['s] [(ACR)] [Site] [modifiers] SERVICE
-            after = text[om.end :]
-            m = re.match(r"(?:['’]s)?(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s+", after)
+            m = COMPOUND_AFTER_ORG_RE.match(text, om.end)
             if m:
-                pos = om.end + m.end()
+                pos = m.end()
                 site = next((o for o in sv.oms if o.start == pos and o.site), None)
                 if site is not None:
                     pos = site.end + len(text[site.end :]) - len(text[site.end :].lstrip())
                 else:
-                    sm = re.match(r"(?:[A-Z][\w’'-]*\s+){0,3}(?:Hospital|Infirmary)\s+", text[pos:])
+                    sm = COMPOUND_SITE_RE.match(text, pos)
                     if sm and m.group(0).startswith(("'", "’")):
-                        pos += sm.end()
-                mod = re.match(r"(?:(?:safeguarding|specialist|community|integrated|local|new|existing|hospital)\s+(?:team\s+supporting\s+)?)*", text[pos:], re.I)
+                        pos = sm.end()
+                mod = COMPOUND_MODIFIERS_RE.match(text, pos)
                 if mod:
-                    pos += mod.end()
+                    pos = mod.end()
                 svc = next((s for s in sv.services if s.start == pos), None)
                 if svc is not None and svc.key not in ("primary-care", "childrens-health-services", "designated-professionals"):
                     # "UHNM midwifery" yes; but not an object of a verb that follows ("X CAMHS commissioned by")
                     facts.append(Fact("provides", [om], [svc.key], None, (om.start, svc.end)))
                     continue
             # "The adult substance misuse service, One Recovery,"
-            b = re.search(r"\b(?:service|team|provider)\s*,\s*(?:the\s+)?$", text[: om.start])
-            if b and re.match(r"\s*(?:\([A-Z][A-Za-z&]{1,9}\))?\s*(?:,|has|is|provides)", text[om.end :]):
+            b = NAMED_BEFORE_RE.search(text, 0, om.start) if named_before else None
+            if b and NAMED_AFTER_RE.match(text, om.end):
                 svc = next((s for s in sv.services if s.end >= b.start() - 1 and s.end <= b.end()), None)
                 if svc is not None:
                     facts.append(Fact("provides", [om], [svc.key], None, (svc.start, om.end)))
         # "the commissioner of the school nurse service, Public Health, X Council"
-        for m in COMMISSIONER_OF_RE.finditer(text):
+        for m in COMMISSIONER_OF_RE.finditer(text) if may_match(COMMISSIONER_OF_WORDS, sv.folded) else ():
             svcs = [s for s in sv.services if s.start >= m.end()]
             if not svcs or not re.fullmatch(r"\s*(?:the\s+)?", text[m.end() : svcs[0].start]):
                 continue
@@ -1259,10 +1312,10 @@ class _Extractor:
                                   (m.start(), ol.end)))
         # "maternity services at UHNM and BHFT"
         for svc in sv.services:
-            m = re.match(r"\s*(?:services?|units?|clinics?|departments?)?\s+at\s+", text[svc.end :])
+            m = SERVICE_AT_RE.match(text, svc.end)
             if not m or svc.key in ("primary-care", "childrens-health-services", "designated-professionals"):
                 continue
-            ol = parse_org_list(sv, svc.end + m.end(), "")
+            ol = parse_org_list(sv, m.end(), "")
             members = [o for o in ol.members if not o.collective and not o.site and len(o.keys) == 1
                        and getattr(self.orgs.organisations.get(o.keys[0]), "type", "") in provider_types]
             if members:
@@ -1273,7 +1326,7 @@ class _Extractor:
 
     def _transfer(self, sv: SentenceView, source: str, state: _State) -> bool:
         text = sv.text
-        verb = TRANSFER_VERB_RE.search(text)
+        verb = TRANSFER_VERB_RE.search(text, sv.folded)
         if not verb or not re.search(r"commission", text, re.I):
             return False
         if FUTURE_RE.search(text[max(0, verb.start() - 30) : verb.end()]):

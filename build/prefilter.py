@@ -173,7 +173,8 @@ def may_match(words: Need, folded: str) -> bool:
 class Gated:
     """A compiled pattern that is only run on texts holding one of its required words; ``search``,
     ``finditer`` and ``sub`` answer exactly as the pattern's own do. The words are derived on first
-    use, so importing a module full of gated patterns costs nothing extra."""
+    use, so importing a module full of gated patterns costs nothing extra. A caller that has already
+    folded the text (to test several gates on it) may pass ``folded=fold(text)``."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
@@ -182,20 +183,31 @@ class Gated:
     def words(self) -> Need:
         return required_words(self.pattern)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if may_match(self.words, fold(text)) else None
+    def may_match(self, folded: str) -> bool:
+        """False only if the pattern certainly does not match the text whose ``fold`` is ``folded``."""
+        return may_match(self.words, folded)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if may_match(self.words, fold(text)) else iter(())
+    def search(self, text: str, folded: str | None = None) -> re.Match[str] | None:
+        return self.pattern.search(text) if may_match(self.words, fold(text) if folded is None else folded) else None
 
-    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
-        return self.pattern.sub(repl, text) if may_match(self.words, fold(text)) else text
+    def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
+        if may_match(self.words, fold(text) if folded is None else folded):
+            return self.pattern.finditer(text)
+        return iter(())
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, folded: str | None = None) -> str:
+        return self.pattern.sub(repl, text) if may_match(self.words, fold(text) if folded is None else folded) else text
 
 
 class Prefilter:
     """A family of patterns run on the same texts: which of them can match a text, found by looking
     for each distinct required word once (rather than once per pattern that needs it). The words are
-    derived on first use."""
+    derived on first use.
+
+    ``mask`` answers as a bit set over ``patterns`` (bit i for ``patterns[i]``): testing a bit is
+    cheaper than testing a compiled pattern's membership in a set, which hashes the pattern's code
+    every time. ``within(text)`` gives the same prefilter narrowed to the words that occur in
+    ``text``, for asking about many pieces of one text (the sentences of a paragraph)."""
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
@@ -214,6 +226,19 @@ class Prefilter:
                 by_word.setdefault(w, set()).add(rx)
         return always, {w: frozenset(rxs) for w, rxs in sorted(by_word.items())}
 
+    @functools.cached_property
+    def _bits(self) -> tuple[int, tuple[tuple[str, int], ...]]:
+        """``_index`` as bit sets over ``patterns``: the bits of the patterns that need nothing, and
+        (word, bits of the patterns that need it) in the order of ``_index``."""
+        bit = {rx: 0 for rx in self.patterns}
+        for i, rx in enumerate(self.patterns):
+            bit[rx] |= 1 << i  # a pattern listed twice answers at both places
+        always, by_word = self._index
+        return (
+            sum(bit[rx] for rx in always),
+            tuple((w, sum(bit[rx] for rx in rxs)) for w, rxs in by_word.items()),
+        )
+
     def candidates(self, text: str) -> set[re.Pattern[str]]:
         """The patterns that may match ``text``; every other one certainly does not."""
         always, by_word = self._index
@@ -223,6 +248,30 @@ class Prefilter:
             if word in folded:
                 out |= rxs
         return out
+
+    def mask(self, text: str, folded: str | None = None) -> int:
+        """``candidates(text)`` as a bit set: bit i is set if ``patterns[i]`` may match ``text``
+        (``folded``, if given, must be ``fold(text)``)."""
+        if folded is None:
+            folded = fold(text)
+        out, by_word = self._bits
+        for word, bits in by_word:
+            if word in folded:
+                out |= bits
+        return out
+
+    def within(self, text: str) -> Prefilter:
+        """This prefilter for texts that are parts (substrings) of ``text``: a word that ``text``
+        lacks is not looked for again. Answers as ``self`` does on any substring of ``text``."""
+        folded = fold(text)
+        always, by_word = self._index
+        present = {w for w in by_word if w in folded}
+        narrowed = Prefilter(self.patterns)
+        narrowed.__dict__["needs"] = self.needs
+        narrowed.__dict__["_index"] = (always, {w: rxs for w, rxs in by_word.items() if w in present})
+        out, bits = self._bits
+        narrowed.__dict__["_bits"] = (out, tuple((w, b) for w, b in bits if w in present))
+        return narrowed
 
 
 __all__ = ["Gated", "Prefilter", "fold", "may_match", "required_words"]

@@ -1,0 +1,67 @@
+"""The prefilter's bit-set and narrowed answers (``Prefilter.mask``, ``Prefilter.within``) and a
+caller's folded text (``Gated.*(text, folded)``) answer exactly as ``Prefilter.candidates`` and the
+plain ``Gated`` calls do, on the commissioning, gap and theme cue patterns."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_commissioning_prefilter import _PIECES, PATTERNS, REPORTS
+
+from clasgraph.build.prefilter import Gated, Prefilter, fold, may_match
+
+_FAMILY = Prefilter(PATTERNS)
+
+
+def _mask_patterns(prefilter: Prefilter, mask: int) -> set[re.Pattern[str]]:
+    return {rx for i, rx in enumerate(prefilter.patterns) if mask >> i & 1}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=0, max_size=12), st.randoms(use_true_random=False),
+       st.integers(0, 12), st.integers(0, 12))
+def test_mask_and_within_answer_as_candidates(pieces: list[str], rnd: object, a: int, b: int) -> None:
+    """mask(text) holds the bits of exactly candidates(text); a prefilter narrowed to a text answers
+    as the whole one on every substring of it; a caller's fold of the text gives the same answer."""
+    text = "".join(p.upper() if rnd.random() < 0.3 else p for p in pieces)  # type: ignore[attr-defined]
+    expected = _FAMILY.candidates(text)
+    assert _mask_patterns(_FAMILY, _FAMILY.mask(text)) == expected
+    assert _FAMILY.mask(text, fold(text)) == _FAMILY.mask(text)
+    narrowed = _FAMILY.within(text)
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    for part in (text, text[lo:hi], text[lo:], ""):
+        assert narrowed.mask(part) == _FAMILY.mask(part)
+        assert narrowed.candidates(part) == _FAMILY.candidates(part)
+    # every pattern that matches is a candidate
+    for rx in PATTERNS:
+        if rx.search(text):
+            assert rx in expected
+
+
+def test_mask_on_corpus_sentences_and_paragraphs() -> None:
+    for path in REPORTS:
+        for para in path.read_text(encoding="utf-8").splitlines():
+            narrowed = _FAMILY.within(para)
+            for s in re.split(r"(?<=[.;])\s+", para):
+                assert narrowed.mask(s) == _FAMILY.mask(s)
+                assert _mask_patterns(_FAMILY, _FAMILY.mask(s)) == _FAMILY.candidates(s)
+
+
+def test_a_pattern_listed_twice_answers_at_both_places() -> None:
+    rx = re.compile(r"\bcommissioned by\b", re.I)
+    family = Prefilter([rx, re.compile(r"\bled by\b"), rx, re.compile(r"\w+")])
+    assert family.mask("Commissioned by X") == 0b1101
+    assert family.mask("led by X") == 0b1010
+    assert family.within("nothing here").mask("nothing") == 0b1000
+
+
+def test_gated_with_a_folded_text_answers_as_without() -> None:
+    gated = Gated(re.compile(r"\bnot (?:yet )?in place\b", re.I))
+    for text in ("It is NOT in place.", "not yet in place; not in place", "in place", "", "İt is not in place"):
+        folded = fold(text)
+        assert gated.may_match(folded) == may_match(gated.words, folded)
+        assert [m.span() for m in gated.finditer(text, folded)] == [m.span() for m in gated.pattern.finditer(text)]
+        assert (gated.search(text, folded) is None) == (gated.pattern.search(text) is None)
+        assert gated.sub("[gap]", text, folded) == gated.pattern.sub("[gap]", text)
