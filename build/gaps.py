@@ -69,24 +69,35 @@ _MARKER = re.compile(r"\(\s*\**\s*Recommendations?\b[^)]*\)\**", re.I)
 
 _CONTRACTION = Gated(re.compile(r"\b(is|are|was|were|has|have|had|does|do|did|could|would|should)n[’']t\b", re.I))
 _CANNOT = Gated(re.compile(r"\b([Cc])an[’']t\b"))
+_APOSTROPHE_T = ("'t", "’t", "'T", "’T")  # (no other character is "t" to a case-insensitive pattern)
 
 
 def strip_markers(text: str) -> str:
     """Remove "(Recommendation 1.2)" markers and Markdown emphasis; spell out "isn't" as "is not"."""
     text = _MARKER.sub(" ", text)
     text = text.replace("**", " ").replace("__", " ")
-    text = _CONTRACTION.sub(lambda m: m.group(1) + " not", text)
-    text = _CANNOT.sub(r"\1annot", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if any(a in text for a in _APOSTROPHE_T):  # every contraction ends in one of them
+        text = _CONTRACTION.sub(lambda m: m.group(1) + " not", text)
+        text = _CANNOT.sub(r"\1annot", text)
+    # = re.sub(r"\s+", " ", text).strip(): str.split() and \s agree on what whitespace is
+    return " ".join(text.split())
+
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[A-Z0-9“\"‘(•\-])")
+_INITIAL = re.compile(r"\b[A-Z]\.$")
+# The longest match of _ABBREV ("approx.") plus the character its \b looks at: a match at the end of a
+# text lies in this many last characters, and is found there as in the whole text.
+_ABBREV_TAIL = 8
 
 
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences (keeps "e.g.", "1.13" and initials together)."""
     out: list[str] = []
     start = 0
-    for m in re.finditer(r"[.!?]+[\"”’')\]]*\s+(?=[A-Z0-9“\"‘(•\-])", text):
+    for m in _SENTENCE_END.finditer(text):
         chunk = text[start:m.end()].strip()
-        if _ABBREV.search(text[start:m.start() + 1].strip()) or re.search(r"\b[A-Z]\.$", chunk):
+        # (both patterns end in "$": only the last characters of the text can match)
+        if _ABBREV.pattern.search(text[start:m.start() + 1].strip()[-_ABBREV_TAIL:]) or _INITIAL.search(chunk[-3:]):
             continue
         if chunk:
             out.append(chunk)
@@ -113,9 +124,17 @@ class Clause:
     fronted: bool = False  # a concessive clause that opens its sentence ("Although A, B")
 
 
+# Every match of _CLAUSE_CUT but those at ";" and "." holds one of these (in folded text); a sentence
+# without them is cut by _STOP_CUT exactly as by _CLAUSE_CUT.
+_CONTRAST_WORDS = ("however", "but", "though", "whil", "despite")
+_STOP_CUT = re.compile(r"[;.]\s*")
+
+
 def split_clauses(sentence: str) -> list[Clause]:
     """Cut a sentence at contrast and ";": "Although A, B" -> [A (concessive), B]."""
-    parts = [p.strip(" ,") for p in _CLAUSE_CUT.split(sentence) if p and p.strip(" ,")]
+    folded = fold(sentence)
+    cut = _CLAUSE_CUT if any(w in folded for w in _CONTRAST_WORDS) else _STOP_CUT
+    parts = [p.strip(" ,") for p in cut.split(sentence) if p and p.strip(" ,")]
     out: list[Clause] = []
     for i, part in enumerate(parts):
         if _CONCESSIVE.match(part):
