@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -167,6 +167,11 @@ ROLE_OBJECT_RE = re.compile(
     r"(?:sector\s+)?(?:provider|organisation|charity|company)\s+)?"
     r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on)){0,7})"
 )
+# every role statement starts with one of these: no match of ROLE_OBJECT_RE starts before the first
+ROLE_VERB_STARTS = ("provided by", "delivered by", "run by", "led by", "commission", "in partnership with",
+                    "employed by", "hosted by", "managed by", "known ", "contracted to", "input from",
+                    "support from")
+ROLE_VERB_START_RE = re.compile("|".join(ROLE_VERB_STARTS))
 ACRONYM_DEF_RE = re.compile(r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9}s?)\)")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*s?$")
 ACRONYM_NAME_RE = re.compile(r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on|to|the|in)){1,8})"
@@ -200,9 +205,18 @@ def norm_words(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def core_words(name: str) -> list[str]:
+NOT_CORE = frozenset(FILLER | HEAD_WORDS)
+# core words of the names of the report being built (cleared by build_org_index: names are looked up
+# over and over while clusters form, but each report has its own)
+_core_memo: dict[str, tuple[str, ...]] = {}
+
+
+def core_words(name: str) -> tuple[str, ...]:
     """Distinctive words of a name: no fillers, no organisational head words."""
-    return [w for w in norm_words(name) if w not in FILLER and w not in HEAD_WORDS]
+    words = _core_memo.get(name)
+    if words is None:
+        words = _core_memo[name] = tuple(w for w in norm_words(name) if w not in NOT_CORE)
+    return words
 
 
 class _RatioBound:
@@ -225,7 +239,7 @@ class _RatioBound:
         return not (bound < self.threshold or bound <= best)
 
 
-def is_subsequence(short: list[str], long: list[str]) -> bool:
+def is_subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
     it = iter(long)
     return all(w in it for w in short)
 
@@ -518,7 +532,7 @@ def _key_for(name: str, typ: str) -> str:
 # ---------------------------------------------------------------------- candidates
 
 
-def _trim_leading(tokens: list[str], at_sentence_start: bool, lower_words: set[str]) -> list[str]:
+def _trim_leading(tokens: list[str], at_sentence_start: bool, lower_words: Container[str]) -> list[str]:
     while tokens:
         t = tokens[0]
         if t in CONNECTORS or t in ("&",):
@@ -583,7 +597,7 @@ def _walk_back(tokens: list[re.Match[str]], head_start: int, cut: bool) -> list[
     return taken
 
 
-def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] | None:
+def _name_before(text: str, end: int, lower_words: Container[str]) -> tuple[str, int] | None:
     """The capitalised name that ends at ``end`` (the end of a head), walking back over name tokens.
 
     The walk stops at a lower-case word, punctuation, another body's head word ("… Council and X
@@ -616,13 +630,52 @@ def _name_before(text: str, end: int, lower_words: set[str]) -> tuple[str, int] 
     return text[start:end], start
 
 
+LOWER_WORD_RE = re.compile(r"\b[a-z][a-z’'\-]+\b")
+_LOWER_WORD_SHAPE_RE = re.compile(r"[a-z][a-z’'\-]+")
+_LOWER_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz’'-")
+
+
+class _LowerWords:
+    """The words ``LOWER_WORD_RE.findall(text)`` finds in a text, as a set answered a word at a time:
+    the few words asked about are looked up where they occur instead of listing every word."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[object, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        found = self.known.get(word)
+        if found is None:
+            found = self.known[word] = isinstance(word, str) and self._find(word)
+        return found
+
+    def _find(self, word: str) -> bool:
+        if not _LOWER_WORD_SHAPE_RE.fullmatch(word):
+            return False  # findall finds only words of this shape
+        text = self.text
+        at = text.find(word)
+        while at >= 0:
+            # findall's matches are runs of these characters: from the start of the run holding ``at``
+            # (which no earlier match can cover) its matches are the ones a scan of the whole text finds
+            run = at
+            while run > 0 and text[run - 1] in _LOWER_WORD_CHARS:
+                run -= 1
+            for m in LOWER_WORD_RE.finditer(text, run):
+                if m.start() >= at:
+                    if m.start() == at and m.end() == at + len(word):
+                        return True
+                    break
+            at = text.find(word, at + 1)
+        return False
+
+
 def find_candidates(structure: Structure) -> list[_Cand]:
     texts: list[tuple[str, str]] = []  # (source, text)
     for sec in structure.sections:
         for p in sec.paragraphs:
             texts.append((p.source, p.text))
     all_text = "\n".join(t for _, t in texts)
-    lower_words = set(re.findall(r"\b[a-z][a-z’'\-]+\b", all_text))
+    lower_words = _LowerWords(all_text)
     cands: list[_Cand] = []
     for source, text in texts:
         if source == "recommendations":
@@ -636,7 +689,7 @@ def find_candidates(structure: Structure) -> list[_Cand]:
     return cands
 
 
-def _candidates_in(text: str, source: str, lower_words: set[str]) -> list[_Cand]:
+def _candidates_in(text: str, source: str, lower_words: Container[str]) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE):
         head = m.group(0)
@@ -690,7 +743,8 @@ def _public_health_candidates(text: str, source: str) -> list[_Cand]:
 def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand]) -> list[_Cand]:
     """Objects of role statements ("provided by X") and names defined with an acronym, appended to ``out``."""
     # role objects
-    for m in _scan(ROLE_OBJECT_RE, text, _WORD_CHAR_RE):
+    first = ROLE_VERB_START_RE.search(text)
+    for m in _scan(ROLE_OBJECT_RE, text, _WORD_CHAR_RE, first.start()) if first else ():
         name = m.group("name").strip()
         longer = ACRONYM_NAME_RE.match(text, m.start("name"))
         defined = None
@@ -765,6 +819,7 @@ def _is_known_shape(part: str) -> bool:
 
 def build_org_index(structure: Structure) -> OrgIndex:
     """Find and resolve every organisation of a report."""
+    _core_memo.clear()
     index = OrgIndex(area=structure.meta.area)
     cands = find_candidates(structure)
     headed = [c for c in cands if c.family in ("ccg", "trust", "council", "board", "gp")]
@@ -1074,7 +1129,7 @@ def _resolve_in_clusters(name: str, clusters: list[dict], acronyms: dict[str, di
     return hits[0] if len(hits) == 1 else None
 
 
-def _conflicts(short: list[str], long_: list[str], cl: dict, clusters: list[dict], family: str) -> bool:
+def _conflicts(short: Sequence[str], long_: Sequence[str], cl: dict, clusters: list[dict], family: str) -> bool:
     """A short form is ambiguous when it is a subsequence of names in two different clusters."""
     hits = 0
     for other_cl in clusters:
