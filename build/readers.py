@@ -31,7 +31,6 @@ text, is rebuilt from the numbering definitions; bullets become "- " items, tabl
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import statistics
@@ -73,7 +72,13 @@ def extract(path: Path, data: bytes, fmt: str) -> tuple[str, list[str]]:
 SYMBOL_BULLETS = dict.fromkeys(map(ord, "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf06e\uf0a8\u27a2\u2751\u25aa"), "•")
 
 
+# the characters fix_chars changes, "\r" aside (removed with one replace): most texts hold none of them
+_FIX_CHARS_RE = re.compile("[" + "".join(LIGATURES) + "".join(map(chr, SYMBOL_BULLETS)) + "\x02\ufffe]")
+
+
 def fix_chars(text: str) -> str:
+    if not _FIX_CHARS_RE.search(text):
+        return text.replace("\r", "")
     for lig, rep in LIGATURES.items():
         text = text.replace(lig, rep)
     text = text.translate(SYMBOL_BULLETS)
@@ -102,36 +107,30 @@ class Seg:
 
 @dataclass
 class Line:
-    """One line of a page: its pieces left to right (fixed once built, so the measures are cached)."""
+    """One line of a page: its pieces left to right. A line is fixed once built, so its measures are taken
+    then (all of them are used for every line; a cached property takes a lock on each first use in Python 3.11)."""
 
     page: int
     segs: list[Seg] = field(default_factory=list)
     kind: str = "text"  # "text" | "furniture"
+    x0: float = field(init=False, repr=False, compare=False)
+    x1: float = field(init=False, repr=False, compare=False)
+    top: float = field(init=False, repr=False, compare=False)
+    bottom: float = field(init=False, repr=False, compare=False)
+    size: float = field(init=False, repr=False, compare=False)
+    """Font size of the line's longest piece (glyph boxes vary with ascenders; font sizes do not)."""
+    plain: str = field(init=False, repr=False, compare=False)
 
-    @functools.cached_property
-    def x0(self) -> float:
-        return min(s.x0 for s in self.segs)
-
-    @functools.cached_property
-    def x1(self) -> float:
-        return max(s.x1 for s in self.segs)
-
-    @functools.cached_property
-    def top(self) -> float:
-        return max(s.top for s in self.segs)
-
-    @functools.cached_property
-    def bottom(self) -> float:
-        return min(s.bottom for s in self.segs)
-
-    @functools.cached_property
-    def size(self) -> float:
-        """Font size of the line's longest piece (glyph boxes vary with ascenders; font sizes do not)."""
-        return max(self.segs, key=lambda s: len(s.text.strip())).size
-
-    @functools.cached_property
-    def plain(self) -> str:
-        return self.text()
+    def __post_init__(self) -> None:
+        segs = self.segs
+        if not segs:
+            return
+        self.x0 = min(s.x0 for s in segs)
+        self.x1 = max(s.x1 for s in segs)
+        self.top = max(s.top for s in segs)
+        self.bottom = min(s.bottom for s in segs)
+        self.size = max(segs, key=lambda s: len(s.text.strip())).size
+        self.plain = self.text()
 
     def text(self, tab_gap: float = 1.4) -> str:
         """The line's text. Pieces further apart than ``tab_gap`` ems are joined by a tab (table cells);
@@ -393,16 +392,18 @@ def _cells(ln: Line) -> list[list[Seg]]:
     return cells
 
 
+VOCAB_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-?")
+
+
 def _layout_text(pages: list[list[Line]]) -> str:
     body = [ln for lines in pages for ln in lines if ln.kind != "furniture"]
     if not body:
         return ""
     texts = [ln.plain for ln in body]
-    vocab: Counter[str] = Counter()
-    for t in texts:  # words and hyphenated words, not counting a word cut at the line end
-        words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", t)
-        vocab.update(w.lower() for w in words if not w.endswith("-"))
-        vocab.update(p.lower() for w in words if "-" in w.strip("-") for p in w.strip("-").split("-"))
+    # words and hyphenated words, not counting a word cut at the line end (no word runs across a "\n")
+    words = VOCAB_WORD_RE.findall("\n".join(texts))
+    vocab: Counter[str] = Counter(w.lower() for w in words if not w.endswith("-"))
+    vocab.update(p.lower() for w in words if "-" in w.strip("-") for p in w.strip("-").split("-"))
     m = _metrics(body, texts)
 
     blocks: list[str] = []
