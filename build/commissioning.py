@@ -662,7 +662,6 @@ class _Extractor:
         self._seen: dict[tuple[str, str, str, str | None], Arrangement] = {}
         self._pairs: set[tuple[str, str, str]] = set()
         self._transfers: set[tuple[str, str | None, str]] = set()
-        self._cue_filter = CUE_FILTER  # narrowed to the words of the paragraph being read
 
     # ------------------------------------------------------------------ driver
 
@@ -681,12 +680,10 @@ class _Extractor:
         text = para.text
         consumed = 0
         spans = split_sentences(text)
-        para_filter = CUE_FILTER.within(text)
         for k, (a, b) in enumerate(spans):
             sentence = text[a:b].strip()
             if not sentence:
                 continue
-            self._cue_filter = para_filter
             # a list introduced by "provided by;" / "provided by:" continues in the next paragraphs
             if k == len(spans) - 1 and re.search(r"\b(?:by|are|include|includes)\s*[;:]\s*$", sentence):
                 items: list[str] = []
@@ -699,7 +696,6 @@ class _Extractor:
                 if items:
                     consumed = len(items)
                     sentence = sentence.rstrip() + "\n" + "\n".join(items)
-                    self._cue_filter = CUE_FILTER  # no longer a part of this paragraph
             self._sentence(sentence, para.source, state)
         return consumed
 
@@ -990,7 +986,7 @@ class _Extractor:
         def inside_org(a: int, b: int) -> bool:
             return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
 
-        possible = self._cue_filter.mask(text, sv.folded)
+        possible = CUE_FILTER.mask(text, sv.folded)
         for (kind, relation, role, rx), bit in zip(PASSIVE_CUES, _PASSIVE_BITS, strict=True):
             if not possible & bit:
                 continue

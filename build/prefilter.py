@@ -206,8 +206,7 @@ class Prefilter:
 
     ``mask`` answers as a bit set over ``patterns`` (bit i for ``patterns[i]``): testing a bit is
     cheaper than testing a compiled pattern's membership in a set, which hashes the pattern's code
-    every time. ``within(text)`` gives the same prefilter narrowed to the words that occur in
-    ``text``, for asking about many pieces of one text (the sentences of a paragraph)."""
+    every time."""
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
@@ -227,16 +226,21 @@ class Prefilter:
         return always, {w: frozenset(rxs) for w, rxs in sorted(by_word.items())}
 
     @functools.cached_property
-    def _bits(self) -> tuple[int, tuple[tuple[str, int], ...]]:
+    def _bits(self) -> tuple[int, tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]]:
         """``_index`` as bit sets over ``patterns``: the bits of the patterns that need nothing, and
-        (word, bits of the patterns that need it) in the order of ``_index``."""
+        the words grouped under the shortest word they contain ((root, its bits, ((word, bits), ...))):
+        where a root is missing, so is every word that contains it, and those are not looked for."""
         bit = {rx: 0 for rx in self.patterns}
         for i, rx in enumerate(self.patterns):
             bit[rx] |= 1 << i  # a pattern listed twice answers at both places
         always, by_word = self._index
+        groups: dict[str, list[tuple[str, int]]] = {}
+        for w in sorted(by_word, key=lambda w: (len(w), w)):
+            root = next((r for r in groups if r in w), w)
+            groups.setdefault(root, []).append((w, sum(bit[rx] for rx in by_word[w])))
         return (
             sum(bit[rx] for rx in always),
-            tuple((w, sum(bit[rx] for rx in rxs)) for w, rxs in by_word.items()),
+            tuple((root, members[0][1], tuple(members[1:])) for root, members in groups.items()),
         )
 
     def candidates(self, text: str) -> set[re.Pattern[str]]:
@@ -254,24 +258,14 @@ class Prefilter:
         (``folded``, if given, must be ``fold(text)``)."""
         if folded is None:
             folded = fold(text)
-        out, by_word = self._bits
-        for word, bits in by_word:
-            if word in folded:
+        out, groups = self._bits
+        for root, bits, longer in groups:
+            if root in folded:
                 out |= bits
+                for word, more in longer:
+                    if word in folded:
+                        out |= more
         return out
-
-    def within(self, text: str) -> Prefilter:
-        """This prefilter for texts that are parts (substrings) of ``text``: a word that ``text``
-        lacks is not looked for again. Answers as ``self`` does on any substring of ``text``."""
-        folded = fold(text)
-        always, by_word = self._index
-        present = {w for w in by_word if w in folded}
-        narrowed = Prefilter(self.patterns)
-        narrowed.__dict__["needs"] = self.needs
-        narrowed.__dict__["_index"] = (always, {w: rxs for w, rxs in by_word.items() if w in present})
-        out, bits = self._bits
-        narrowed.__dict__["_bits"] = (out, tuple((w, b) for w, b in bits if w in present))
-        return narrowed
 
 
 __all__ = ["Gated", "Prefilter", "fold", "may_match", "required_words"]
