@@ -210,7 +210,13 @@ def _page_segments(tp, pdfium_c) -> list[Seg]:  # type: ignore[no-untyped-def]
     starts: list[int] = []
     last = -1
     for left, bottom, right, top in rects:  # None (pypdfium2 5) or -1 (4): no character there
-        idx = tp.get_index(left + 0.5, (top + bottom) / 2, 2.0, max(1.0, (top - bottom) / 2))
+        x, y = left + 0.5, (top + bottom) / 2
+        # PDFium returns the first character whose box holds the point, and only when none does the nearest
+        # within the tolerance; a lookup without tolerance does not measure distances along the way, so it is
+        # tried first (same answer whenever it finds one; a text page has a few thousand characters)
+        idx = tp.get_index(x, y, 0, 0)
+        if idx is None or idx == -1:
+            idx = tp.get_index(x, y, 2.0, max(1.0, (top - bottom) / 2))
         start = idx if isinstance(idx, int) and idx > last else -1
         if start < 0 and aligned:  # e.g. a "." or "–" first: find the rectangle's text after the last start
             head = tp.get_text_bounded(left, bottom, right, top).strip()[:4]
@@ -219,6 +225,7 @@ def _page_segments(tp, pdfium_c) -> list[Seg]:  # type: ignore[no-untyped-def]
         starts.append(start)
         last = max(last, start)
     placed = [k for k, st in enumerate(starts) if st >= 0] if aligned else []
+    placed_set = set(placed)
     raws: dict[int, str] = {}
     for i, k in enumerate(placed):
         end = starts[placed[i + 1]] if i + 1 < len(placed) else n
@@ -245,7 +252,7 @@ def _page_segments(tp, pdfium_c) -> list[Seg]:  # type: ignore[no-untyped-def]
             continue
         idx = starts[k]
         size = pdfium_c.FPDFText_GetFontSize(tp.raw, idx) if idx >= 0 else 0.0
-        segs.append(Seg(left, right, bottom, top, text, float(size) or (top - bottom), stream=k in placed))
+        segs.append(Seg(left, right, bottom, top, text, float(size) or (top - bottom), stream=k in placed_set))
     return segs
 
 
