@@ -337,7 +337,7 @@ class CueHit:
 _WEAK_RULE = CueRule("negation of an arrangement", _WEAK_RE, "weak", "verb")
 
 
-class _Gates:
+class PatternGates:
     """Which of a family of patterns can match a text, from one scan of its folded text.
 
     Every match of a pattern contains one of its words (``prefilter.required_words``); a text without
@@ -367,10 +367,14 @@ class _Gates:
 
     def mask(self, text: str) -> int:
         """Bit ``i`` set: ``self.patterns[i]`` may match ``text``; clear: it certainly does not."""
+        return self.mask_folded(fold(text))
+
+    def mask_folded(self, folded: str) -> int:
+        """``mask`` of a text from its ``prefilter.fold``."""
         always, scan, masks = self._index
         out = always
         if scan is not None:
-            for w in set(scan.findall(fold(text))):
+            for w in set(scan.findall(folded)):
                 out |= masks[w]
         return out
 
@@ -404,7 +408,7 @@ def _trie(words: Iterable[str]) -> str:
 # The patterns run on every clause, gated together: the cue rules (bit i = CUE_RULES[i]), then these.
 _GATED_PER_CLAUSE = (_WEAK_RE, _PRAISE_NEG.pattern, _HABIT.pattern, _PRAISE.pattern, _NEGATED_PRAISE.pattern,
                      _FUTURE.pattern, _HEDGED_IMPROVEMENT.pattern, _METHOD.pattern, _PRACTICE_SLIP.pattern)
-_GATES = _Gates([r.pattern for r in CUE_RULES] + list(_GATED_PER_CLAUSE))
+_GATES = PatternGates([r.pattern for r in CUE_RULES] + list(_GATED_PER_CLAUSE))
 _RULE_BITS = (1 << len(CUE_RULES)) - 1
 (_WEAK_BIT, _PRAISE_NEG_BIT, _HABIT_BIT, _PRAISE_BIT, _NEGATED_PRAISE_BIT, _FUTURE_BIT, _HEDGED_BIT, _METHOD_BIT,
  _PRACTICE_SLIP_BIT) = (1 << (len(CUE_RULES) + i) for i in range(len(_GATED_PER_CLAUSE)))
@@ -634,7 +638,7 @@ _POLICY_OR_PATHWAY = Gated(re.compile(r"\bpolicy or pathway\b|\bpathway or polic
 
 
 # The kind patterns gated together: bit 0 is _POLICY_OR_PATHWAY, bit i + 1 is _KIND_ORDER[i].
-_KIND_GATES = _Gates([_POLICY_OR_PATHWAY.pattern] + [rx.pattern for _kind, rx in _KIND_ORDER])
+_KIND_GATES = PatternGates([_POLICY_OR_PATHWAY.pattern] + [rx.pattern for _kind, rx in _KIND_ORDER])
 
 
 def _kind_in(window: str, gates: int | None = None) -> str | None:

@@ -71,19 +71,30 @@ def _cue_pattern(cue: str) -> str:
 @dataclass(frozen=True)
 class _CueCheck:
     """One cue's pattern, searched only in text that holds its words (``prefilter.required_words``).
-    Every match begins with the cue's first word, so the search starts where that word (``lead``,
-    folded; offsets in folded text are offsets in the text) first occurs. A first word outside
-    ASCII is not used that way."""
+    Every match begins with the cue's first word, so the pattern is only tried (``match``) where
+    that word (``lead``, folded; offsets in folded text are offsets in the text) occurs, rather than
+    searched from its first occurrence to the end. A first word outside ASCII is not used that way."""
 
     pattern: re.Pattern[str]
     lead: str | None
     needs: Need
 
     def found_in(self, text: str, folded: str) -> bool:
-        if not may_match(self.needs, folded):
+        """Does the cue occur in ``text`` (``folded``: its ``fold``)? The pattern is tried (``match``,
+        which sees the text before the position as a search would) only where the first word occurs,
+        and only if the text holds the pattern's words too."""
+        lead = self.lead
+        if lead is None:
+            return may_match(self.needs, folded) and self.pattern.search(text) is not None
+        at = folded.find(lead)
+        if at < 0 or not may_match(self.needs, folded):
             return False
-        at = 0 if self.lead is None else folded.find(self.lead)
-        return at >= 0 and self.pattern.search(text, at) is not None
+        match = self.pattern.match
+        while at >= 0:
+            if match(text, at) is not None:
+                return True
+            at = folded.find(lead, at + 1)
+        return False
 
 
 def _cue_check(cue: str, flags: int) -> _CueCheck:
@@ -106,8 +117,11 @@ def _cue_checks(path: Path = THEMES_TTL) -> tuple[tuple[str, frozenset[str], tup
     return tuple(out)
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+    return _WORD.findall(text.lower())
 
 
 def tag_themes(text: str) -> list[str]:
@@ -117,7 +131,7 @@ def tag_themes(text: str) -> list[str]:
     folded = fold(text)
     keys: list[str] = []
     for key, firsts, cues in _cue_checks():
-        if not firsts & words:  # no cue can start here: skip the regular expressions
+        if firsts.isdisjoint(words):  # no cue can start here: skip the regular expressions
             continue
         if any(cue.found_in(text, folded) for cue in cues):
             keys.append(key)
@@ -156,11 +170,13 @@ class _Words:
 
     tokens: list[str]
     counts: Counter[str]
+    distinct: frozenset[str]
 
     @classmethod
     def of(cls, text: str) -> _Words:
         tokens = _tokens(text)
-        return cls(tokens, Counter(tokens))
+        counts = Counter(tokens)
+        return cls(tokens, counts, frozenset(counts))
 
 
 def _same_words(a: _Words, b: _Words, threshold: float) -> bool:
@@ -171,10 +187,18 @@ def _same_words(a: _Words, b: _Words, threshold: float) -> bool:
     short, long_ = shorter.tokens, longer.tokens
     if len(short) < 6:
         return a.tokens == b.tokens
-    # the shared words (as a multiset) bound the matching blocks from above: a cheap, exact reject
-    shared = sum((shorter.counts & longer.counts).values())
-    if 2 * shared / (len(short) + len(long_)) < threshold and (
-            shared / len(short) < 0.92 or len(short) / len(long_) < 0.6):
+    # the shared words (as a multiset) bound the matching blocks from above: a cheap, exact reject.
+    # Cheaper bounds on the shared words reject first: the reject test only gets truer as the count
+    # falls (float division is monotonic in the numerator), so what a bound rejects, the count would.
+    def rejects(shared: int) -> bool:
+        return 2 * shared / (len(short) + len(long_)) < threshold and (
+            shared / len(short) < 0.92 or len(short) / len(long_) < 0.6)
+
+    # at most the shorter's words; at most the distinct words both hold plus the shorter's repeats
+    if rejects(len(short)) or rejects(len(shorter.distinct & longer.distinct) + len(short) - len(shorter.distinct)):
+        return False
+    counts = longer.counts
+    if rejects(sum(min(n, counts[w]) for w, n in shorter.counts.items() if w in counts)):
         return False
     sm = SequenceMatcher(None, short, long_, autojunk=False)
     if sm.ratio() >= threshold:
