@@ -25,9 +25,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from ..graph.vocab import slug
 from .model import Organisation, Structure
@@ -115,6 +116,40 @@ HEAD_SCAN_RE = re.compile(r"(?:" + "|".join(h for h, _, _ in HEADS) + r")\b")
 _WORD_CHAR_RE = re.compile(r"\w")
 
 
+def _scan_from(pattern: re.Pattern[str], text: str, starts: re.Pattern[str],
+               not_after: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
+    """``finditer`` of ``pattern`` (after a left neighbour that is not a ``not_after``) where every match
+    of ``pattern`` begins with a match of ``starts``: ``pattern`` is tried only where ``starts`` matches,
+    leftmost first, so the matches are the same and in the same order."""
+    pos = 0
+    while True:
+        s = starts.search(text, pos)
+        if s is None:
+            return
+        at = s.start()
+        if not_after is None or at == 0 or not not_after.match(text, at - 1):
+            m = pattern.match(text, at)
+            if m is not None:
+                yield m
+                pos = m.end()
+                continue
+        pos = at + 1
+
+
+def _scan_at(pattern: re.Pattern[str], text: str, starts: Iterable[int],
+             not_after: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
+    """``finditer`` of ``pattern`` (after a left neighbour that is not a ``not_after``) when its matches
+    can start only at ``starts`` (increasing): the same matches in the same order."""
+    pos = 0
+    for at in starts:
+        if at < pos or (not_after is not None and at > 0 and not_after.match(text, at - 1)):
+            continue
+        m = pattern.match(text, at)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def _scan(pattern: re.Pattern[str], text: str, not_after: re.Pattern[str], pos: int = 0,
           endpos: int | None = None) -> Iterator[re.Match[str]]:
     """The matches of ``(?<!X)`` + ``pattern`` in ``text[pos:endpos]``, X being the one-character pattern
@@ -171,7 +206,6 @@ ROLE_OBJECT_RE = re.compile(
 ROLE_VERB_STARTS = ("provided by", "delivered by", "run by", "led by", "commission", "in partnership with",
                     "employed by", "hosted by", "managed by", "known ", "contracted to", "input from",
                     "support from")
-ROLE_VERB_START_RE = re.compile("|".join(ROLE_VERB_STARTS))
 ACRONYM_DEF_RE = re.compile(r"(?:’s|'s)?\s*\((?P<acr>[A-Z][A-Za-z&]{1,9}s?)\)")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*s?$")
 ACRONYM_NAME_RE = re.compile(r"(?P<name>(?:[A-Z][\w’'\-]*|&)(?:\s+(?:[A-Z][\w’'\-]*|&|and|of|for|on|to|the|in)){1,8})"
@@ -446,12 +480,22 @@ def _fold(surface: str) -> str:
 
 FOLDED_GATE = ("agency", "board")
 _WORD_OR_HYPHEN_RE = re.compile(r"[\w-]")
+# ASCII letters that match case-insensitively only themselves and their upper case, so that where
+# ``re.I`` matches a run of them, ``str.lower()`` gives the run in lower case (not so i: ı İ, s: ſ)
+_PLAIN_FOLD_LETTERS = frozenset("abcdefghjklmnopqrtuvwxyz")
+
+
+class _Lexicon(NamedTuple):
+    exact: re.Pattern[str]  # acronyms and proper names, case-sensitive, searched with ``_scan``
+    folded: re.Pattern[str]  # partnership descriptions in any case (look-behind included)
+    folded_starts: re.Pattern[str]  # the first words the folded matches start with (any case)
+    folded_prefixes: tuple[str, ...] | None  # lower-case beginnings of those words (see _PLAIN_FOLD_LETTERS)
+    lookup: dict[str, tuple[str, str]]  # family/type of each folded surface form
 
 
 @functools.lru_cache(maxsize=1)
-def _lexicon_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str]]]:
-    """Two compiled alternations (acronyms and proper names match case-sensitively, partnership
-    descriptions in any case) and the family/type of each folded surface form."""
+def _lexicon_patterns() -> _Lexicon:
+    """The national bodies' and partnerships' surface forms as compiled alternations."""
     exact: list[str] = []
     folded: list[str] = []
     lookup: dict[str, tuple[str, str]] = {}
@@ -470,9 +514,14 @@ def _lexicon_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tup
 
     # every folded surface holds a gate word within one of its words, so a text without any gate word
     # (in lower case: the gate words' letters have no other case-insensitive equivalents) holds none
+    assert all(g.isascii() and set(g) <= _PLAIN_FOLD_LETTERS for g in FOLDED_GATE)
     assert all(any(g in w for g in FOLDED_GATE for w in f.lower().split()) for f in folded)
-    # the exact alternation is searched with ``_scan`` (look-behind checked there), the folded one as is
-    return alternation(exact, 0, ""), alternation(folded, re.I, r"(?<![\w-])"), lookup
+    firsts = {f.split()[0].lower() for f in folded}
+    assert not firsts & {"&", "and"}  # _loose turns these into an alternation
+    folded_starts = re.compile("|".join(re.escape(w) for w in sorted(firsts)), re.I)
+    prefixes = {re.match(r"[abcdefghjklmnopqrtuvwxyz]*", w).group(0) for w in firsts}  # type: ignore[union-attr]
+    return _Lexicon(alternation(exact, 0, ""), alternation(folded, re.I, r"(?<![\w-])"), folded_starts,
+                    None if "" in prefixes else tuple(sorted(prefixes)), lookup)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -676,8 +725,21 @@ def find_candidates(structure: Structure) -> list[_Cand]:
             texts.append((p.source, p.text))
     all_text = "\n".join(t for _, t in texts)
     lower_words = _LowerWords(all_text)
+    # where role verbs and folded lexicon words occur, found in the whole report at once (none holds
+    # the joining newline, so each occurrence lies in one text)
+    offsets: list[int] = []
+    at = 0
+    for _, t in texts:
+        offsets.append(at)
+        at += len(t) + 1
+    role_at = _split_starts(_literal_starts(all_text, ROLE_VERB_STARTS), offsets)
+    lex = _lexicon_patterns()
+    lowered = all_text.lower()
+    folded_at: list[list[int]] | list[None] = [None] * len(texts)
+    if lex.folded_prefixes is not None and len(lowered) == len(all_text):  # lower case kept the positions
+        folded_at = _split_starts(_literal_starts(lowered, lex.folded_prefixes), offsets)
     cands: list[_Cand] = []
-    for source, text in texts:
+    for i, (source, text) in enumerate(texts):
         if source == "recommendations":
             m = re.match(r"^\d{1,2}\.?\s+(.+?)\s+(?:should|must)\b", text)
             if m:
@@ -685,11 +747,42 @@ def find_candidates(structure: Structure) -> list[_Cand]:
                     cands.append(_Cand(name=name, family=_family_of(name) or "heading", type=_type_of(name, ""),
                                        source="recommendations"))
                 continue
-        cands.extend(_candidates_in(text, source, lower_words))
+        cands.extend(_candidates_in(text, source, lower_words, _Starts(role_at[i], folded_at[i])))
     return cands
 
 
-def _candidates_in(text: str, source: str, lower_words: Container[str]) -> list[_Cand]:
+class _Starts(NamedTuple):
+    """Where, in one text, matches of the role and folded lexicon patterns can start (found for the
+    whole report at once)."""
+
+    role: list[int]
+    folded: list[int] | None  # None: not known, search the text
+
+
+def _literal_starts(text: str, literals: Iterable[str]) -> list[int]:
+    """Every position where one of ``literals`` starts, in order."""
+    found: set[int] = set()
+    for lit in literals:
+        at = text.find(lit)
+        while at >= 0:
+            found.add(at)
+            at = text.find(lit, at + 1)
+    return sorted(found)
+
+
+def _split_starts(positions: list[int], offsets: list[int]) -> list[list[int]]:
+    """Positions in texts joined by one character (at ``offsets``), as positions in each text;
+    none of them may be a joining character."""
+    out: list[list[int]] = [[] for _ in offsets]
+    i = 0
+    for at in positions:
+        while i + 1 < len(offsets) and offsets[i + 1] <= at:
+            i += 1
+        out[i].append(at - offsets[i])
+    return out
+
+
+def _candidates_in(text: str, source: str, lower_words: Container[str], starts: _Starts | None = None) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE):
         head = m.group(0)
@@ -715,16 +808,20 @@ def _candidates_in(text: str, source: str, lower_words: Container[str]) -> list[
     if "Public Health" in text:
         out.extend(_public_health_candidates(text, source))
     # lexicon: national bodies and standard multi-agency arrangements
-    exact_re, folded_re, lookup = _lexicon_patterns()
-    for mm in _scan(exact_re, text, _WORD_OR_HYPHEN_RE):
-        family, typ = lookup[_fold(mm.group(0))]
+    lex = _lexicon_patterns()
+    for mm in _scan(lex.exact, text, _WORD_OR_HYPHEN_RE):
+        family, typ = lex.lookup[_fold(mm.group(0))]
         out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
-    lowered = text.lower()
-    if any(g in lowered for g in FOLDED_GATE):
-        for mm in folded_re.finditer(text):
-            family, typ = lookup[_fold(mm.group(0))]
-            out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
-    return _role_and_acronym_candidates(text, source, out)
+    folded_at = starts.folded if starts is not None else None
+    if folded_at is None or folded_at:
+        lowered = text.lower()
+        if any(g in lowered for g in FOLDED_GATE):
+            matches = (_scan_from(lex.folded, text, lex.folded_starts) if folded_at is None
+                       else _scan_at(lex.folded, text, folded_at))
+            for mm in matches:
+                family, typ = lex.lookup[_fold(mm.group(0))]
+                out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
+    return _role_and_acronym_candidates(text, source, out, None if starts is None else starts.role)
 
 
 def _public_health_candidates(text: str, source: str) -> list[_Cand]:
@@ -740,11 +837,14 @@ def _public_health_candidates(text: str, source: str) -> list[_Cand]:
     return out
 
 
-def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand]) -> list[_Cand]:
-    """Objects of role statements ("provided by X") and names defined with an acronym, appended to ``out``."""
+def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand],
+                                 role_at: list[int] | None = None) -> list[_Cand]:
+    """Objects of role statements ("provided by X") and names defined with an acronym, appended to ``out``
+    (``role_at``: where role verbs start in ``text``, if known)."""
     # role objects
-    first = ROLE_VERB_START_RE.search(text)
-    for m in _scan(ROLE_OBJECT_RE, text, _WORD_CHAR_RE, first.start()) if first else ():
+    if role_at is None:
+        role_at = _literal_starts(text, ROLE_VERB_STARTS)
+    for m in _scan_at(ROLE_OBJECT_RE, text, role_at, _WORD_CHAR_RE):
         name = m.group("name").strip()
         longer = ACRONYM_NAME_RE.match(text, m.start("name"))
         defined = None
@@ -762,15 +862,36 @@ def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand]) -> li
         out.append(_Cand(name=name, family="role", type=_type_of(name, m.group(0)), source=source,
                          acronym=defined or (after.group("acr") if after else None)))
     # acronym definitions after any capitalised name: "British Pregnancy Advisory Service (BPAS)"
-    if not PAREN_CAPITAL_RE.search(text):  # every definition has "(" and a capital
-        return out
-    for m in ACRONYM_NAME_RE.finditer(text):
+    for m in _acronym_name_matches(text):
         name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
         acronym = m.group("acr")
         if _acronym_fits(acronym, name):
             out.append(_Cand(name=name, family="acronym-def", type=_type_of(name, ""), source=source,
                              acronym=acronym))
     return out
+
+
+_NAME_RUN_CHAR_RE = re.compile(r"[\w’'\-&\s]")  # the characters of a defined name up to its "("
+
+
+def _acronym_name_matches(text: str) -> Iterator[re.Match[str]]:
+    """``ACRONYM_NAME_RE.finditer(text)``, tried only just before each "(": a match that starts
+    before a "(" ends in that bracket's acronym (at most 12 characters on), and starts within the run
+    of name characters that ends at it."""
+    pos = 0
+    while True:
+        paren = text.find("(", pos)
+        if paren < 0:
+            return
+        start = paren
+        while start > pos and _NAME_RUN_CHAR_RE.match(text, start - 1):
+            start -= 1
+        m = ACRONYM_NAME_RE.search(text, start, paren + 12)
+        if m is not None and m.start() < paren:
+            yield m
+            pos = m.end()
+        else:
+            pos = paren + 1
 
 
 def _acronym_fits(acr: str, name: str) -> bool:
