@@ -160,16 +160,30 @@ def clean_chars(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
 
 
+SUP_ORDINAL_RE = re.compile(r"\s*<sup>\s*(st|nd|rd|th)\s*</sup>", re.I)
+INLINE_TAG_RE = re.compile(r"</?(?:b|strong|i|em|u|sup|sub|span|br|p|div)[^>]*>", re.I)
+MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+MD_STRONG_RE = re.compile(r"\*\*|__")
+MD_EM_STAR_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+MD_EM_UNDERSCORE_RE = re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
+MD_ESCAPE_RE = re.compile(r"\\[\\`*_{}\[\]()#+\-.!]")
+
+
 def strip_markdown(line: str) -> str:
-    """Remove inline Markdown/HTML markup from one line, keep its words."""
-    line = re.sub(r"\s*<sup>\s*(st|nd|rd|th)\s*</sup>", r"\1", line, flags=re.I)
-    line = re.sub(r"</?(?:b|strong|i|em|u|sup|sub|span|br|p|div)[^>]*>", "", line, flags=re.I)
-    line = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", line)
-    line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)
-    line = re.sub(r"\*\*|__", "", line)
-    line = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", line)
-    line = re.sub(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)", r"\1", line)
-    line = line.replace("\\", "") if "\\" in line and re.search(r"\\[\\`*_{}\[\]()#+\-.!]", line) else line
+    """Remove inline Markdown/HTML markup from one line, keep its words. (Each pattern is tried only when
+    the line holds a character every match of it needs: most lines have no markup.)"""
+    if "<" in line:
+        line = SUP_ORDINAL_RE.sub(r"\1", line)
+        line = INLINE_TAG_RE.sub("", line)
+    if "[" in line:
+        line = MD_IMAGE_RE.sub("", line)
+        line = MD_LINK_RE.sub(r"\1", line)
+    if "*" in line or "_" in line:
+        line = MD_STRONG_RE.sub("", line)
+        line = MD_EM_STAR_RE.sub(r"\1", line)
+        line = MD_EM_UNDERSCORE_RE.sub(r"\1", line)
+    line = line.replace("\\", "") if "\\" in line and MD_ESCAPE_RE.search(line) else line
     line = line.replace("`", "")
     return line
 
@@ -190,6 +204,13 @@ def normalise(raw: str, fmt: str = "text") -> str:
     return "\n".join(out) + "\n"
 
 
+MD_RULE_RE = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
+MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+MD_BOLD_ROW_RE = re.compile(r"^\s*<b>")
+MD_BULLET_RE = re.compile(r"^\s*(?:[-*+•]|\d+\))\s+(.*)$")
+MD_NUMBERED_RE = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+
+
 def _markdown_blocks(lines: list[str]) -> list[str]:
     blocks: list[str] = []
     current: list[str] = []
@@ -203,21 +224,21 @@ def _markdown_blocks(lines: list[str]) -> list[str]:
         if line.strip() == "\f":
             continue
         stripped = line.strip()
-        if not stripped or re.fullmatch(r"(?:-{3,}|\*{3,}|_{3,})", stripped):
+        if not stripped or MD_RULE_RE.fullmatch(stripped):
             flush()
             continue
-        m = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        m = MD_HEADING_RE.match(line) if "#" in line else None
         if m:
             flush()
             blocks.append(strip_markdown(m.group(1)))
             continue
-        if "\t" in line or re.match(r"^\s*<b>", line):  # front-matter table rows / tab-separated rows
+        if "\t" in line or MD_BOLD_ROW_RE.match(line):  # front-matter table rows / tab-separated rows
             flush()
             blocks.append(strip_markdown(line.replace("\t", "  ")))
             continue
         body = strip_markdown(line)
-        bullet = re.match(r"^\s*(?:[-*+•]|\d+\))\s+(.*)$", body)
-        numbered = re.match(r"^\s*\d+(?:\.\d+)*\.?\s+\S", body)
+        bullet = MD_BULLET_RE.match(body)
+        numbered = MD_NUMBERED_RE.match(body)
         if bullet:
             flush()
             item = bullet.group(1).strip()
