@@ -522,7 +522,9 @@ def extract_html(data: bytes, source: str) -> tuple[str, list[str]]:
         tag.decompose()
     hidden_roles = {"navigation", "search", "contentinfo", "dialog", "alert"}
     for tag in [t for t in soup.find_all(True) if isinstance(t, Tag)]:
-        if tag.decomposed:
+        # inside a tag decomposed just before: bs4's ``decomposed`` property reads this flag with getattr,
+        # which for a tag that has no flag falls into Tag.__getattr__, a search of the tag's subtree
+        if vars(tag).get("_decomposed", False):
             continue
         if tag.get("role") in hidden_roles or tag.get("aria-hidden") == "true":
             tag.decompose()
