@@ -1299,33 +1299,42 @@ SITE_HEADS = ("Hospital", "Infirmary", "Unit", "Centre")
 SITE_RE = re.compile(r"(?P<site>(?:[A-Z][\w’'\-]*\s+){1,5}(?:" + "|".join(SITE_HEADS) + r"))\b")
 
 
+SITE_HEAD_WORD_RE = re.compile("|".join(SITE_HEADS))
+
+
+def _owner_patterns(n: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The trust name ``n`` just before a site (``before``) or just after it (``after``)."""
+    name = re.escape(n)
+    before = re.compile(r"(?<![\w])" + name + r"(?![\w])\)?(?:’s|'s)?\s+(?:at\s+)?$|"
+                        r"(?<![\w])" + name + r"(?![\w])(?:’s|'s)?\s*$")
+    after = re.compile(r"^\s*(?:\(|,\s*(?:[A-Z][\w]+,\s*)?)\s*" + name + r"\b")
+    return before, after
+
+
 def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str, dict]) -> None:
     """A hospital site named next to a trust (or with the trust's acronym in brackets, or after a
     possessive of the trust) belongs to that trust; such a site is never an organisation."""
-    owners: list[tuple[str, dict, re.Pattern[str], re.Pattern[str]]] = []  # longest name first
+    owners: list[tuple[str, dict]] = []  # longest name first
     for cl in clusters:
         if cl["family"] in ("trust",):
             for n in list(cl["names"]) + list(cl["plain"]) + list(cl["acronyms"]):
                 if n:
-                    name = re.escape(n)
-                    before = re.compile(r"(?<![\w])" + name + r"(?![\w])\)?(?:’s|'s)?\s+(?:at\s+)?$|"
-                                        r"(?<![\w])" + name + r"(?![\w])(?:’s|'s)?\s*$")
-                    after = re.compile(r"^\s*(?:\(|,\s*(?:[A-Z][\w]+,\s*)?)\s*" + name + r"\b")
-                    owners.append((n, cl, before, after))
+                    owners.append((n, cl))
     if not owners:
         return
     owners.sort(key=lambda x: -len(x[0]))
     for p in structure.paragraphs:
-        if not any(h in p.text for h in SITE_HEADS):  # every site name ends in one of them
+        if not SITE_HEAD_WORD_RE.search(p.text):  # every site name ends in one of them
             continue
         for m in SITE_RE.finditer(p.text):
             site = re.sub(r"^(?:The|At|At the|In|the)\s+", "", m.group("site").strip())
             window_before = p.text[max(0, m.start() - 60): m.start()]
             window_after = p.text[m.end(): m.end() + 70]
             owner = None
-            for n, cl, before, after in owners:
+            for n, cl in owners:
                 if n not in window_before and n not in window_after:
                     continue
+                before, after = _owner_patterns(n)
                 if before.search(window_before) or after.match(window_after):
                     owner = cl
                     break
