@@ -125,6 +125,11 @@ class Line:
         segs = self.segs
         if not segs:
             return
+        if len(segs) == 1:  # most lines are one piece
+            only = segs[0]
+            self.x0, self.x1, self.top, self.bottom, self.size = only.x0, only.x1, only.top, only.bottom, only.size
+            self.plain = self.text()
+            return
         self.x0 = min(s.x0 for s in segs)
         self.x1 = max(s.x1 for s in segs)
         self.top = max(s.top for s in segs)
@@ -409,8 +414,9 @@ def _layout_text(pages: list[list[Line]]) -> str:
     texts = [ln.plain for ln in body]
     # words and hyphenated words, not counting a word cut at the line end (no word runs across a "\n")
     words = VOCAB_WORD_RE.findall("\n".join(texts))
-    vocab: Counter[str] = Counter(w.lower() for w in words if not w.endswith("-"))
-    vocab.update(p.lower() for w in words if "-" in w.strip("-") for p in w.strip("-").split("-"))
+    vocab: Counter[str] = Counter(map(str.lower, [w for w in words if not w.endswith("-")]))
+    inner = [w.strip("-") for w in words if "-" in w]  # a hyphen inside the word, once its ends are cut
+    vocab.update(p.lower() for w in inner if "-" in w for p in w.split("-"))
     m = _metrics(body, texts)
 
     blocks: list[str] = []
