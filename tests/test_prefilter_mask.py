@@ -4,12 +4,13 @@ plain ``Gated`` calls do, on the commissioning, gap and theme cue patterns."""
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_commissioning_prefilter import _PIECES, PATTERNS, REPORTS
 
-from clasgraph.build.prefilter import Gated, Prefilter, fold, may_match
+from clasgraph.build.prefilter import _FOLDABLE, Gated, Prefilter, fold, folded_pattern, may_match
 
 _FAMILY = Prefilter(PATTERNS)
 
@@ -70,3 +71,70 @@ def test_gated_with_a_folded_text_answers_as_without() -> None:
         assert [m.span() for m in gated.finditer(text, folded)] == [m.span() for m in gated.pattern.finditer(text)]
         assert (gated.search(text, folded) is None) == (gated.pattern.search(text) is None)
         assert gated.sub("[gap]", text, folded) == gated.pattern.sub("[gap]", text)
+
+
+# ----------------------------------------------------------------------------- folded_pattern
+
+_EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+
+
+def test_fold_gives_a_foldable_literal_exactly_where_ignorecase_matches_it() -> None:
+    """The ground folded_pattern stands on, over all of Unicode: for every literal it allows, alone
+    or in a class, re.IGNORECASE matches a character exactly where fold gives that literal; and \\w,
+    \\s, \\d and line ends are what they were."""
+    folded = fold(_EVERY_CHARACTER)
+    assert len(folded) == len(_EVERY_CHARACTER)
+    where: dict[str, set[int]] = {}
+    for i, ch in enumerate(folded):
+        if ch in _FOLDABLE:
+            where.setdefault(ch, set()).add(i)
+    for lit in sorted(_FOLDABLE):
+        expected = where.get(lit, set())
+        for pattern in (re.escape(lit), "[" + re.escape(lit) + "]"):
+            got = {m.start() for m in re.finditer(pattern, _EVERY_CHARACTER, re.I)}
+            assert got == expected, (lit, pattern, sorted(got ^ expected)[:5])
+    for cls in (r"\w", r"\s", r"\d", r"\n", r"[a-z]", r"[0-9]"):
+        before = {m.start() for m in re.finditer(cls, _EVERY_CHARACTER, re.I)}
+        after = {m.start() for m in re.finditer(cls, folded)}
+        assert before == after, cls
+
+
+def test_folded_pattern_refuses_what_it_cannot_vouch_for() -> None:
+    assert folded_pattern(re.compile(r"\bcommissioned\s+by\b", re.I)) is not None
+    assert folded_pattern(re.compile(r"\bcommissioned\s+by\b")) is None  # case-sensitive already
+    assert folded_pattern(re.compile(r"[A-Z]\w+", re.I)) is None  # an upper-case class
+    assert folded_pattern(re.compile(r"NHS", re.I)) is None
+    assert folded_pattern(re.compile(r"(?-i:NHS) trust", re.I)) is None
+    assert folded_pattern(re.compile(r"(ab)\1", re.I)) is None
+    assert folded_pattern(re.compile(r"é", re.I)) is None  # a cased letter beyond ASCII
+    assert folded_pattern(re.compile(r"\bab", re.I | re.ASCII)) is None
+
+
+_CUE_PATTERNS = [rx for rx in PATTERNS if folded_pattern(rx) is not None]
+
+
+def test_most_cue_patterns_fold() -> None:
+    assert len(_CUE_PATTERNS) >= 16
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "İ", "ı", "ſ", "\u212a", "Σ", "É", "\n", ".", ";", "x"]), min_size=0, max_size=14),
+       st.randoms(use_true_random=False))
+def test_folded_pattern_finds_the_same_matches(pieces: list[str], rnd: object) -> None:
+    text = "".join(p.upper() if rnd.random() < 0.3 else p for p in pieces)  # type: ignore[attr-defined]
+    folded = fold(text)
+    for rx in _CUE_PATTERNS:
+        frx = folded_pattern(rx)
+        assert frx is not None
+        assert [m.span() for m in frx.finditer(folded)] == [m.span() for m in rx.finditer(text)]
+        assert [m.regs for m in frx.finditer(folded)] == [m.regs for m in rx.finditer(text)]
+
+
+def test_folded_pattern_on_corpus_sentences() -> None:
+    folded_patterns = [(rx, folded_pattern(rx)) for rx in _CUE_PATTERNS]
+    for path in REPORTS:
+        for para in path.read_text(encoding="utf-8").splitlines():
+            folded = fold(para)
+            for rx, frx in folded_patterns:
+                assert frx is not None
+                assert [m.regs for m in frx.finditer(folded)] == [m.regs for m in rx.finditer(para)]
