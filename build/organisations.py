@@ -871,7 +871,24 @@ def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand],
     return out
 
 
-_NAME_RUN_CHAR_RE = re.compile(r"[\w’'\-&\s]")  # the characters of a defined name up to its "("
+class _Runs:
+    """Runs of the characters of one class in a text, measured back from a position."""
+
+    def __init__(self, text: str, run_re: re.Pattern[str]) -> None:
+        self.text = text
+        self.run_re = run_re  # ``[class]*``
+        self._reversed: str | None = None
+
+    def start(self, at: int, floor: int) -> int:
+        """Where the run of class characters that ends at ``at`` starts (``floor`` at the earliest)."""
+        if self._reversed is None:
+            self._reversed = self.text[::-1]
+        m = self.run_re.match(self._reversed, len(self.text) - at)
+        assert m is not None
+        return max(floor, at - (m.end() - m.start()))
+
+
+NAME_RUN_RE = re.compile(r"[\w’'\-&\s]*")  # the characters of a defined name up to its "("
 
 
 def _acronym_name_matches(text: str) -> Iterator[re.Match[str]]:
@@ -879,13 +896,12 @@ def _acronym_name_matches(text: str) -> Iterator[re.Match[str]]:
     before a "(" ends in that bracket's acronym (at most 12 characters on), and starts within the run
     of name characters that ends at it."""
     pos = 0
+    runs = _Runs(text, NAME_RUN_RE)
     while True:
         paren = text.find("(", pos)
         if paren < 0:
             return
-        start = paren
-        while start > pos and _NAME_RUN_CHAR_RE.match(text, start - 1):
-            start -= 1
+        start = runs.start(paren, pos)
         m = ACRONYM_NAME_RE.search(text, start, paren + 12)
         if m is not None and m.start() < paren:
             yield m
@@ -1300,6 +1316,22 @@ SITE_RE = re.compile(r"(?P<site>(?:[A-Z][\w’'\-]*\s+){1,5}(?:" + "|".join(SITE
 
 
 SITE_HEAD_WORD_RE = re.compile("|".join(SITE_HEADS))
+SITE_RUN_RE = re.compile(r"[\w’'\-\s]*")  # the characters a site name is made of
+
+
+def _site_matches(text: str) -> Iterator[re.Match[str]]:
+    """``SITE_RE.finditer(text)``, searched only in the runs of name characters that hold a site head
+    word: a match lies within one such run (its closing \b may look at the character after)."""
+    pos = 0
+    runs = _Runs(text, SITE_RUN_RE)
+    while True:
+        head = SITE_HEAD_WORD_RE.search(text, pos)
+        if head is None:
+            return
+        start = runs.start(head.start(), pos)
+        end = SITE_RUN_RE.match(text, head.start()).end()  # type: ignore[union-attr]
+        yield from SITE_RE.finditer(text, start, min(len(text), end + 1))
+        pos = end
 
 
 def _owner_patterns(n: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -1326,7 +1358,7 @@ def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str
     for p in structure.paragraphs:
         if not SITE_HEAD_WORD_RE.search(p.text):  # every site name ends in one of them
             continue
-        for m in SITE_RE.finditer(p.text):
+        for m in _site_matches(p.text):
             site = re.sub(r"^(?:The|At|At the|In|the)\s+", "", m.group("site").strip())
             window_before = p.text[max(0, m.start() - 60): m.start()]
             window_after = p.text[m.end(): m.end() + 70]
