@@ -316,7 +316,7 @@ def _mark_furniture(pages: list[list[Line]], sizes: list[tuple[float, float]]) -
                 ln.kind = "furniture"
         for ln in lines:
             t = ln.plain
-            if ln.kind != "furniture" and PAGE_NO_TAIL.search(t) and len(t) < 160 and "\t" in t:
+            if ln.kind != "furniture" and "\t" in t and len(t) < 160 and PAGE_NO_TAIL.search(t):
                 ln.kind = "furniture"  # "Review of ... in X<TAB>Page 12 of 31" wherever it is
 
 
@@ -405,6 +405,8 @@ def _cells(ln: Line) -> list[list[Seg]]:
 
 
 VOCAB_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-?")
+HANGING_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.?)\t")
+HANGING_BULLET_RE = re.compile(rf"^([{re.escape(BULLETS)}])\t")
 
 
 def _layout_text(pages: list[list[Line]]) -> str:
@@ -474,8 +476,9 @@ def _layout_text(pages: list[list[Line]]) -> str:
         blocks.append(cur)
     out = []
     for b in blocks:
-        b = re.sub(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.?)\t", r"\1 ", b)  # hanging paragraph number
-        b = re.sub(rf"^([{re.escape(BULLETS)}])\t", r"\1 ", b)
+        if "\t" in b:
+            b = HANGING_NUMBER_RE.sub(r"\1 ", b)  # hanging paragraph number
+            b = HANGING_BULLET_RE.sub(r"\1 ", b)
         out.append(b.replace("\u00ad", ""))
     return "\n\n".join(out) + "\n"
 
