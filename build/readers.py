@@ -638,7 +638,7 @@ def extract_docx(data: bytes, source: str) -> tuple[str, list[str]]:
     numbering = _DocxNumbering(d)
     # a paragraph's style depends only on its style id; python-docx resolves it afresh for every paragraph
     # (the default style by a scan of all the document's styles), so it is resolved once per id here
-    styles: dict[str | None, ParagraphStyle | None] = {}
+    styles: dict[str | None, tuple[ParagraphStyle | None, str]] = {}  # style id -> (style, its name or "")
     body = d.element.body
     for el in body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
@@ -647,9 +647,9 @@ def extract_docx(data: bytes, source: str) -> tuple[str, list[str]]:
             text = p.text.strip()
             style_id = el.style  # ./w:pPr/w:pStyle/@w:val, as Paragraph.style reads it
             if style_id not in styles:
-                styles[style_id] = p.style
-            p_style = styles[style_id]
-            style = (p_style.name if p_style is not None else "") or ""
+                resolved = p.style
+                styles[style_id] = (resolved, (resolved.name if resolved is not None else "") or "")
+            p_style, style = styles[style_id]
             label = numbering.label(el, p_style)  # Word's automatic numbering: not in the text, rebuilt here
             if not text:
                 continue
