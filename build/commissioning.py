@@ -225,9 +225,9 @@ class SentenceView:
     """One sentence with its organisation, service and place mentions (places are read on first use:
     most sentences state nothing that needs them)."""
 
-    def __init__(self, text: str, orgs: OrgLookup, area: str | None) -> None:
+    def __init__(self, text: str, orgs: OrgLookup, area: str | None, folded: str | None = None) -> None:
         self.text = text
-        self.folded = fold(text)  # for the keyword prefilters of the patterns run on this sentence
+        self.folded = fold(text) if folded is None else folded  # for the keyword prefilters of its patterns
         self.orgs = orgs
         self.area = area
         oms: list[OM] = []
@@ -725,7 +725,13 @@ class _Extractor:
     # ------------------------------------------------------------------ one sentence
 
     def _sentence(self, sentence: str, source: str, state: _State) -> None:
-        sv = SentenceView(sentence, self.orgs, self.area)
+        folded = fold(sentence)
+        if not find_services(sentence) and not CUE_FILTER.mask(sentence, folded):
+            # No service named and no cue that could take one from an earlier sentence: nothing
+            # here can make a fact, a transfer or a change of state (every path below needs a
+            # service of this sentence or a cue), so its organisations need not be read.
+            return
+        sv = SentenceView(sentence, self.orgs, self.area, folded)
         if self._transfer(sv, source, state):
             return
         facts = self._facts(sv, source, state)
