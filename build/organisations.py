@@ -245,6 +245,17 @@ NOT_CORE = frozenset(FILLER | HEAD_WORDS)
 _core_memo: dict[str, tuple[str, ...]] = {}
 
 
+_normed_memo: dict[str, str] = {}  # likewise, the normalised form of each name
+
+
+def _normed(name: str) -> str:
+    """A name's words as compared: ``" ".join(norm_words(name))``."""
+    normed = _normed_memo.get(name)
+    if normed is None:
+        normed = _normed_memo[name] = " ".join(norm_words(name))
+    return normed
+
+
 def core_words(name: str) -> tuple[str, ...]:
     """Distinctive words of a name: no fillers, no organisational head words."""
     words = _core_memo.get(name)
@@ -330,7 +341,7 @@ class OrgIndex:
         m = ACRONYM_HEAD_RE.fullmatch(name)
         if m and m.group(1) in self._acronyms:
             return self._acronyms[m.group(1)]
-        normed = " ".join(norm_words(name))
+        normed = _normed(name)
         key = self._surface.get(normed)
         if key:
             return key
@@ -441,7 +452,7 @@ class OrgIndex:
             key = f"{key}-{len(self.organisations)}"
         self.organisations[key] = Organisation(key=key, name=name, type=typ, sources=[source] if source else [])
         self._family[key] = _family_of(name) or "provider"
-        self._surface[" ".join(norm_words(name))] = key
+        self._surface[_normed(name)] = key
         self._register_aliases(key, aliases)
         self._pattern = None
         self._match_cache.clear()
@@ -455,7 +466,7 @@ class OrgIndex:
             org.aliases.add(alias)
             if ACRONYM_RE.match(alias) and len(alias) <= 10:
                 self._acronyms.setdefault(alias, key)
-            self._surface.setdefault(" ".join(norm_words(alias)), key)
+            self._surface.setdefault(_normed(alias), key)
             self._pattern = None
 
     # ---------------------------------------------------------------- building
@@ -470,7 +481,7 @@ class OrgIndex:
                 continue
             if ACRONYM_RE.match(s) and len(s) <= 10:
                 self._acronyms.setdefault(s, key)
-            self._surface.setdefault(" ".join(norm_words(s)), key)
+            self._surface.setdefault(_normed(s), key)
         self._pattern = None
 
 
@@ -487,6 +498,8 @@ _PLAIN_FOLD_LETTERS = frozenset("abcdefghjklmnopqrtuvwxyz")
 
 class _Lexicon(NamedTuple):
     exact: re.Pattern[str]  # acronyms and proper names, case-sensitive, searched with ``_scan``
+    exact_capital: re.Pattern[str]  # the same without the forms that start in lower case ...
+    lower_words: tuple[tuple[str, ...], ...]  # ... each of which needs all of these words in a text
     folded: re.Pattern[str]  # partnership descriptions in any case (look-behind included)
     folded_starts: re.Pattern[str]  # the first words the folded matches start with (any case)
     folded_prefixes: tuple[str, ...] | None  # lower-case beginnings of those words (see _PLAIN_FOLD_LETTERS)
@@ -508,9 +521,14 @@ def _lexicon_patterns() -> _Lexicon:
             (exact if ACRONYM_RE.match(surface) else folded).append(surface)
             lookup.setdefault(_fold(surface), ("partnership:" + canonical, "Partnership"))
 
-    def alternation(items: list[str], flags: int, behind: str) -> re.Pattern[str]:
-        alts = sorted(set(items), key=len, reverse=True)
+    def alternation(alts: list[str], flags: int, behind: str) -> re.Pattern[str]:
         return re.compile(behind + r"(?:" + "|".join(_loose(a) for a in alts) + r")(?![\w-])", flags)
+
+    exact_alts = sorted(set(exact), key=len, reverse=True)
+    # "area team of NHS England": the one form that starts in lower case makes ``re`` try the whole
+    # alternation at every "a"; texts without its words are searched without it
+    lower_start = [a for a in exact_alts if not a[:1].isupper()]
+    lower_words = tuple(tuple(w for w in a.split() if w not in ("&", "and")) for a in lower_start)
 
     # every folded surface holds a gate word within one of its words, so a text without any gate word
     # (in lower case: the gate words' letters have no other case-insensitive equivalents) holds none
@@ -520,7 +538,9 @@ def _lexicon_patterns() -> _Lexicon:
     assert not firsts & {"&", "and"}  # _loose turns these into an alternation
     folded_starts = re.compile("|".join(re.escape(w) for w in sorted(firsts)), re.I)
     prefixes = {re.match(r"[abcdefghjklmnopqrtuvwxyz]*", w).group(0) for w in firsts}  # type: ignore[union-attr]
-    return _Lexicon(alternation(exact, 0, ""), alternation(folded, re.I, r"(?<![\w-])"), folded_starts,
+    return _Lexicon(alternation(exact_alts, 0, ""),
+                    alternation([a for a in exact_alts if a not in lower_start], 0, ""), lower_words,
+                    alternation(sorted(set(folded), key=len, reverse=True), re.I, r"(?<![\w-])"), folded_starts,
                     None if "" in prefixes else tuple(sorted(prefixes)), lookup)
 
 
@@ -736,8 +756,11 @@ def find_candidates(structure: Structure) -> list[_Cand]:
     lex = _lexicon_patterns()
     lowered = all_text.lower()
     folded_at: list[list[int]] | list[None] = [None] * len(texts)
-    if lex.folded_prefixes is not None and len(lowered) == len(all_text):  # lower case kept the positions
-        folded_at = _split_starts(_literal_starts(lowered, lex.folded_prefixes), offsets)
+    prefixes = lex.folded_prefixes
+    if prefixes is not None and len(lowered) == len(all_text):  # lower case kept the positions
+        gated = _split_starts(_literal_starts(lowered, FOLDED_GATE), offsets)
+        folded_at = [_literal_starts(lowered[offsets[i]: offsets[i] + len(texts[i][1])], prefixes) if gated[i] else []
+                     for i in range(len(texts))]
     cands: list[_Cand] = []
     for i, (source, text) in enumerate(texts):
         if source == "recommendations":
@@ -756,7 +779,7 @@ class _Starts(NamedTuple):
     whole report at once)."""
 
     role: list[int]
-    folded: list[int] | None  # None: not known, search the text
+    folded: list[int] | None  # None: not known, search the text (empty when it holds no gate word)
 
 
 def _literal_starts(text: str, literals: Iterable[str]) -> list[int]:
@@ -809,18 +832,20 @@ def _candidates_in(text: str, source: str, lower_words: Container[str], starts: 
         out.extend(_public_health_candidates(text, source))
     # lexicon: national bodies and standard multi-agency arrangements
     lex = _lexicon_patterns()
-    for mm in _scan(lex.exact, text, _WORD_OR_HYPHEN_RE):
+    exact = lex.exact if any(all(w in text for w in words) for words in lex.lower_words) else lex.exact_capital
+    for mm in _scan(exact, text, _WORD_OR_HYPHEN_RE):
         family, typ = lex.lookup[_fold(mm.group(0))]
         out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
     folded_at = starts.folded if starts is not None else None
-    if folded_at is None or folded_at:
+    if folded_at is None:
         lowered = text.lower()
-        if any(g in lowered for g in FOLDED_GATE):
-            matches = (_scan_from(lex.folded, text, lex.folded_starts) if folded_at is None
-                       else _scan_at(lex.folded, text, folded_at))
-            for mm in matches:
-                family, typ = lex.lookup[_fold(mm.group(0))]
-                out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
+        matches: Iterable[re.Match[str]] = (_scan_from(lex.folded, text, lex.folded_starts)
+                                            if any(g in lowered for g in FOLDED_GATE) else ())
+    else:
+        matches = _scan_at(lex.folded, text, folded_at)
+    for mm in matches:
+        family, typ = lex.lookup[_fold(mm.group(0))]
+        out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
     return _role_and_acronym_candidates(text, source, out, None if starts is None else starts.role)
 
 
@@ -957,6 +982,7 @@ def _is_known_shape(part: str) -> bool:
 def build_org_index(structure: Structure) -> OrgIndex:
     """Find and resolve every organisation of a report."""
     _core_memo.clear()
+    _normed_memo.clear()
     index = OrgIndex(area=structure.meta.area)
     cands = find_candidates(structure)
     headed = [c for c in cands if c.family in ("ccg", "trust", "council", "board", "gp")]
@@ -964,13 +990,13 @@ def build_org_index(structure: Structure) -> OrgIndex:
 
     def find_cluster(name: str, family: str) -> dict | None:
         words = core_words(name)
-        nw = norm_words(name)
+        nw = _normed(name)
         for cl in clusters:
             if cl["family"] != family:
                 continue
             for other in cl["names"]:
                 ow = core_words(other)
-                if " ".join(norm_words(other)) == " ".join(nw) or (words and ow == words):
+                if _normed(other) == nw or (words and ow == words):
                     return cl
         best, best_score = None, 0.0
         a = " ".join(words)
@@ -1122,7 +1148,7 @@ def build_org_index(structure: Structure) -> OrgIndex:
     # headed board names that are just the generic lexicon entry
     for cl in list(clusters):
         for canonical, lcl in lexicon.items():
-            if any(" ".join(norm_words(n)) == " ".join(norm_words(canonical)) for n in cl["names"]):
+            if any(_normed(n) == _normed(canonical) for n in cl["names"]):
                 lcl["plain"] |= set(cl["names"])
                 lcl["sources"] += cl["sources"]
                 if cl in clusters:
@@ -1213,7 +1239,7 @@ def build_org_index(structure: Structure) -> OrgIndex:
         index._add(key, org, cl["family"].split(":")[0], weak=cl.get("weak", set()))
     for key, org in index.organisations.items():
         for site in org.sites:
-            index._sites.setdefault(" ".join(norm_words(site)), key)
+            index._sites.setdefault(_normed(site), key)
     return index
 
 
@@ -1251,14 +1277,14 @@ def _resolve_in_clusters(name: str, clusters: list[dict], acronyms: dict[str, di
     if name in acronyms:
         return acronyms[name]
     fam = _family_of(name)
-    nw = " ".join(norm_words(name))
+    nw = _normed(name)
     words = core_words(name)
     hits: list[dict] = []
     for cl in clusters:
         if fam and cl["family"] != fam:
             continue
         for other in list(cl["names"]) + list(cl["plain"]) + list(cl["acronyms"]):
-            if " ".join(norm_words(other)) == nw:
+            if _normed(other) == nw:
                 return cl
             ow = core_words(other)
             if words and ow and ow == words and cl not in hits:
