@@ -18,13 +18,35 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _ns
+from rdflib.namespace import XSD
 
 from ..build.model import ORG_TYPES, Extraction
 from . import vocab
 from .vocab import slug
 
-CLAS = Namespace(vocab.CLAS)
+
+class _Terms:
+    """A namespace whose terms are made once: ``NS.label`` is then a plain attribute (rdflib's namespaces
+    build a new URIRef on every attribute access, which the assembly does a few hundred thousand times)."""
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = URIRef(self._base + name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+CLAS = _Terms(vocab.CLAS)
+RDF, RDFS, SKOS = _Terms(str(_ns.RDF)), _Terms(str(_ns.RDFS)), _Terms(str(_ns.SKOS))
+PROV, DCTERMS = _Terms(str(_ns.PROV)), _Terms(str(_ns.DCTERMS))
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 SECTION_TITLES = {
@@ -318,6 +340,7 @@ def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
     return key
 
 
+_RDFS_LABEL = str(_ns.RDFS.label)
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -353,9 +376,7 @@ class NTriplesSink:
         """(node IRI, label) of the watched nodes, sorted."""
         return sorted(self._labels)
 
-    def _term(self, t: URIRef | Literal) -> str:
-        if isinstance(t, Literal):
-            return _nt_literal(t)
+    def _iri(self, t: str) -> str:
         out = self._iris.get(t)
         if out is None:
             out = self._iris[t] = _nt_iri(str(t))
@@ -363,9 +384,10 @@ class NTriplesSink:
 
     def add(self, triple: Triple) -> None:
         s, p, o = triple
-        if self._watch is not None and p == RDFS.label and s.startswith(self._watch):
+        if self._watch is not None and str.__eq__(p, _RDFS_LABEL) and s.startswith(self._watch):
             self._labels.add((str(s), str(o)))
-        self._lines[f"{self._term(s)} {self._term(p)} {self._term(o)} .\n"] = None
+        obj = _nt_literal(o) if type(o) is Literal else self._iri(o)
+        self._lines[f"{self._iri(s)} {self._iri(p)} {obj} .\n"] = None
 
     def __len__(self) -> int:
         return len(self._lines)
