@@ -348,7 +348,8 @@ def _text_blocks(lines: list[str]) -> list[str]:
         if not s:
             blank_before = True
             continue
-        s = " ".join(s.split())  # whitespace runs -> one space (str.split's whitespace is the regex's \s)
+        if "  " in s or not s.isprintable():  # a run of spaces or other whitespace (all but " " is unprintable)
+            s = " ".join(s.split())  # whitespace runs -> one space (str.split's whitespace is the regex's \s)
         open_paren = depth > 0
         # lines are stripped and joined with one space: a match at the block's end lies in its last line
         ends_mid_marker = bool(current) and bool(_search_end(ENDS_MID_MARKER_RE, current[-1], 15))
