@@ -20,7 +20,7 @@ one is kept (readers that read the pointer just before a swap still find it); ol
 
 API for the build orchestrator (graph/buildrun.py)::
 
-    from clasgraph.graph.store import StoredReport, update_store, read_index, default_store_dir
+    from clasgraph.graph.store import StoredReport, StoreWriter, update_store, read_index, default_store_dir
 
     index = read_index(store_dir)          # StoreIndex (empty if no store yet)
     index.unchanged(source, sha256)        # True: skip extracting this file, it is stored as is
@@ -30,6 +30,10 @@ API for the build orchestrator (graph/buildrun.py)::
         prune=True,                        # drop stored reports whose source is not in seen_sources
         seen_sources={...},                # every source of this run, including the unchanged ones skipped
     )                                      # -> StoreUpdate(added, replaced, unchanged, removed, warnings, ...)
+
+    with StoreWriter(store_dir) as w:      # the same, fed one report at a time (the build does this
+        w.put(StoredReport(...))           # from a background thread while extraction goes on)
+        result = w.commit(prune=..., seen_sources=...)
 
 ``reports`` are the reports extracted in this run. A report whose key and content hash are already
 stored is skipped; a changed one replaces its own named graph (and a stored report with the same
