@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -188,9 +188,52 @@ _KIND_TERMS: dict[str, str] = {
 }
 
 # Anything in this list is an "arrangement": the object a bare negation must reach for a gap.
-_ARRANGEMENT = re.compile(
-    "|".join(rf"(?:\b(?:{v}))" for v in _KIND_TERMS.values()) + r"|\barrangements?\b|\bin place\b|\bservices?\b",
-    re.I,
+_ARRANGEMENT_TERMS = (*_KIND_TERMS.values(), r"arrangements?\b", r"in place\b", r"services?\b")
+_ARRANGEMENT = re.compile("|".join(rf"(?:\b(?:{v}))" for v in _ARRANGEMENT_TERMS), re.I)
+
+
+def _top_alternatives(source: str) -> list[str]:
+    """The alternatives of a pattern's source at its top level ("a|(?:b|c)|d" -> a, (?:b|c), d)."""
+    out: list[str] = []
+    depth, in_class, start, i = 0, False, 0, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(source[start:i])
+            start = i + 1
+        i += 1
+    out.append(source[start:])
+    return out
+
+
+def _grouped_by_first_letter(alternatives: Iterable[str]) -> str:
+    """One alternation of ``alternatives`` in which those that begin with the same (unrepeated) letter
+    share it: "ca|cb|d|(?:x)" -> "c(?:a|b)|d(?:)|(?:x)". It matches somewhere exactly when one of the
+    alternatives does (not necessarily with the same alternative or span), and a case-insensitive
+    pattern reads each letter once instead of once per alternative."""
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for alt in alternatives:
+        if alt[:1].isascii() and alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"):
+            groups.setdefault(alt[0], []).append(alt[1:])
+        else:
+            rest.append(alt)
+    return "|".join([f"{first}(?:{'|'.join(tails)})" for first, tails in sorted(groups.items())] + rest)
+
+
+# _ARRANGEMENT where only whether it matches counts (every use): the same terms behind one \b, grouped
+# by first letter. (tests/test_speed_gaps_themes.py checks the two agree.)
+_ARRANGEMENT_ANY = re.compile(
+    r"\b(?:" + _grouped_by_first_letter(a for terms in _ARRANGEMENT_TERMS for a in _top_alternatives(terms)) + ")", re.I
 )
 
 # Cues. ``force``: "absence" (something is not there: "there is no", "lack of", "not commissioned",
@@ -414,38 +457,110 @@ _RULE_BITS = (1 << len(CUE_RULES)) - 1
  _PRACTICE_SLIP_BIT) = (1 << (len(CUE_RULES) + i) for i in range(len(_GATED_PER_CLAUSE)))
 
 
+# --------------------------------------------------------------------------- patterns on folded text
+
+# A case-insensitive pattern spends most of its time matching letters case-insensitively (and cannot
+# skip an alternative by its first letter). Its *twin* -- the same pattern in lower case, case-sensitive
+# -- run on ``prefilter.fold(text)`` matches there exactly where and as the pattern matches in the text
+# (same spans: fold keeps offsets), because fold maps every character that a case-insensitive ASCII
+# literal accepts to that literal in lower case and no other character to it, and keeps what \w, \s and
+# \d accept (tests/test_speed_gaps_themes.py checks this for every character). A pattern is twinned only
+# if it is written in ASCII letters (other characters caseless), with no escapes but \b \w \s \d,
+# their capitals and escaped punctuation, and no inline flags or named groups.
+_TWINNABLE_ESCAPE = re.compile(r"\\(?:[bBwWsSdDAZ]|[^0-9A-Za-z])")
+_INLINE_FLAGS = re.compile(r"\(\?[A-Za-z\-]")
+
+
+def _lower_case_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The twin of ``rx`` for folded text, or None when ``rx`` is not case-insensitive or not written
+    so that lower-casing it is safe."""
+    if not rx.flags & re.IGNORECASE or _INLINE_FLAGS.search(rx.pattern):
+        return None
+    plain = _TWINNABLE_ESCAPE.sub("", rx.pattern)
+    if "\\" in plain or any(not ch.isascii() and (ch.lower() != ch or ch.upper() != ch) for ch in plain):
+        return None
+    # lower-case every character but the escapes (\W stays \W)
+    out: list[str] = []
+    i = 0
+    src = rx.pattern
+    while i < len(src):
+        if src[i] == "\\":
+            out.append(src[i:i + 2])
+            i += 2
+        else:
+            out.append(src[i].lower())
+            i += 1
+    lowered = "".join(out)
+    return re.compile(lowered, rx.flags & ~re.IGNORECASE)
+
+
+class _Twin:
+    """A pattern and its twin (built on first use): ``search``/``finditer`` take the text and its fold
+    and answer as ``pattern`` does on the text."""
+
+    __slots__ = ("_folded", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str] | Gated) -> None:
+        self.pattern = pattern.pattern if isinstance(pattern, Gated) else pattern
+        self._folded: re.Pattern[str] | None | bool = False  # False: not built yet
+
+    def _twin(self) -> re.Pattern[str] | None:
+        if self._folded is False:
+            self._folded = _lower_case_twin(self.pattern)
+        return self._folded  # type: ignore[return-value]
+
+    def search(self, text: str, folded: str) -> re.Match[str] | None:
+        twin = self._folded if self._folded is not False else self._twin()
+        return twin.search(folded) if twin is not None else self.pattern.search(text)  # type: ignore[union-attr]
+
+    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
+        twin = self._folded if self._folded is not False else self._twin()
+        return twin.finditer(folded) if twin is not None else self.pattern.finditer(text)  # type: ignore[union-attr]
+
+
+_RULE_TWINS = tuple(_Twin(r.pattern) for r in CUE_RULES)
+_T_WEAK, _T_PRAISE_NEG, _T_HABIT, _T_PRAISE, _T_NEGATED_PRAISE, _T_FUTURE, _T_HEDGED, _T_METHOD, _T_PRACTICE_SLIP = (
+    _Twin(rx) for rx in _GATED_PER_CLAUSE)
+_T_HYPOTHETICAL = _Twin(_HYPOTHETICAL)
+_T_ARRANGEMENT_ANY = _Twin(_ARRANGEMENT_ANY)
+
+
 def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     return any(a[0] < y and x < a[1] for x, y in spans)
 
 
-def shortfall_cues(clause: str, gates: int | None = None) -> list[CueHit]:
+def shortfall_cues(clause: str, gates: int | None = None, folded: str | None = None) -> list[CueHit]:
     """Shortfall cues in one clause, in text order. Negated negatives ("no waiting list") and cues in
     a hypothetical frame ("if a midwife is unable to attend", "the risk of any lack of ...") are left out.
-    ``gates``: ``_GATES.mask(clause)``, if the caller has it."""
+    ``folded`` (``fold(clause)``) and ``gates`` (``_GATES.mask``), if the caller has them."""
+    if folded is None:
+        folded = fold(clause)
     if gates is None:
-        gates = _GATES.mask(clause)
-    cancelled = [m.span() for m in _PRAISE_NEG.pattern.finditer(clause)] if gates & _PRAISE_NEG_BIT else []
+        gates = _GATES.mask_folded(folded)
+    cancelled = [m.span() for m in _T_PRAISE_NEG.finditer(clause, folded)] if gates & _PRAISE_NEG_BIT else []
     hits: list[CueHit] = []
     taken: list[tuple[int, int]] = []
     rules = gates & _RULE_BITS
     while rules:
         low = rules & -rules
         rules ^= low
-        rule = CUE_RULES[low.bit_length() - 1]
-        for m in rule.pattern.finditer(clause):
+        i = low.bit_length() - 1
+        for m in _RULE_TWINS[i].finditer(clause, folded):
             span = m.span()
             if _overlaps(span, cancelled) or _overlaps(span, taken):
                 continue
-            if _HYPOTHETICAL.search(clause[: span[0]]):
+            if _T_HYPOTHETICAL.search(clause[: span[0]], folded[: span[0]]):
                 continue
-            hits.append(CueHit(rule, *span))
+            hits.append(CueHit(CUE_RULES[i], *span))
             taken.append(span)
     if not hits and gates & _WEAK_BIT:
-        for m in _WEAK_RE.finditer(clause):
-            if _overlaps(m.span(), cancelled) or _HYPOTHETICAL.search(clause[: m.start()]):
+        for m in _T_WEAK.finditer(clause, folded):
+            start, end = m.span()
+            if _overlaps((start, end), cancelled) or _T_HYPOTHETICAL.search(clause[:start], folded[:start]):
                 continue
-            if _ARRANGEMENT.search(clause[m.end(): m.end() + 90]) or (gates & _HABIT_BIT and _HABIT.pattern.search(clause)):
-                hits.append(CueHit(_WEAK_RULE, *m.span()))
+            if _T_ARRANGEMENT_ANY.search(clause[end: end + 90], folded[end: end + 90]) or (
+                    gates & _HABIT_BIT and _T_HABIT.search(clause, folded)):
+                hits.append(CueHit(_WEAK_RULE, start, end))
                 break
     hits.sort(key=lambda h: h.start)
     return hits
@@ -479,46 +594,53 @@ _ANAPHOR = re.compile(r"^(?:this|that|these|those|which|such)\b(?! (?:is|was) (?
 
 class _Lazy:
     """A yes/no question about a text, answered on first asking (``bool(pattern.search(text))``,
-    certainly no when ``possible`` is false)."""
+    certainly no when ``possible`` is false; a ``_Twin`` is asked with the text and its fold)."""
 
-    __slots__ = ("_answer", "_pattern", "_text")
+    __slots__ = ("_answer", "_folded", "_pattern", "_text")
 
-    def __init__(self, pattern: re.Pattern[str] | Gated, text: str, possible: bool = True) -> None:
+    def __init__(self, pattern: _Twin | Gated, text: str, possible: bool = True, folded: str = "") -> None:
         self._pattern = pattern
         self._text = text
+        self._folded = folded
         self._answer: bool | None = None if possible else False
 
     def __bool__(self) -> bool:
         if self._answer is None:
-            self._answer = self._pattern.search(self._text) is not None
+            p = self._pattern
+            found = p.search(self._text, self._folded) if isinstance(p, _Twin) else p.search(self._text)
+            self._answer = found is not None
         return self._answer
 
 
 def judge_clause(
-    clause: Clause, sentence: str, before: str = "", *, gates: int | None = None, single_case: _Lazy | None = None
+    clause: Clause, sentence: str, before: str = "", *, gates: int | None = None, single_case: _Lazy | None = None,
+    folded: str | None = None,
 ) -> ClauseVerdict:
     """Does this clause state a shortfall in an arrangement? ``before`` is the previous sentence
     (for "This is not in accordance with ...", whose arrangement was named just before).
-    ``gates`` (``_GATES.mask`` of the clause) and ``single_case`` (``_SINGLE_CASE`` in the sentence),
-    if the caller has them."""
+    ``folded`` (``fold`` of the clause), ``gates`` (its ``_GATES.mask``) and ``single_case``
+    (``_SINGLE_CASE`` in the sentence), if the caller has them."""
     text = clause.text
+    if folded is None:
+        folded = fold(text)
     if gates is None:
-        gates = _GATES.mask(text)
-    hits = shortfall_cues(text, gates)
+        gates = _GATES.mask_folded(folded)
+    hits = shortfall_cues(text, gates, folded)
     if not hits:
         return ClauseVerdict(False)
     anaphoric = bool(_ANAPHOR.match(text))
     practice_before = anaphoric and bool(_PRACTICE_SLIP.search(before) or _SINGLE_CASE.search(before))
     # what cancels cues, read once for the clause (not once per cue), when a cue first asks
-    method = _Lazy(_METHOD.pattern, text, bool(gates & _METHOD_BIT))
-    future = _Lazy(_FUTURE.pattern, text, bool(gates & _FUTURE_BIT))
-    hedged = _Lazy(_HEDGED_IMPROVEMENT.pattern, text, bool(gates & _HEDGED_BIT))
+    method = _Lazy(_T_METHOD, text, bool(gates & _METHOD_BIT), folded)
+    future = _Lazy(_T_FUTURE, text, bool(gates & _FUTURE_BIT), folded)
+    hedged = _Lazy(_T_HEDGED, text, bool(gates & _HEDGED_BIT), folded)
     in_sentence = single_case if single_case is not None else _Lazy(_SINGLE_CASE_GATED, sentence)
-    practice_slip = _Lazy(_PRACTICE_SLIP.pattern, text, bool(gates & _PRACTICE_SLIP_BIT))
+    practice_slip = _Lazy(_T_PRACTICE_SLIP, text, bool(gates & _PRACTICE_SLIP_BIT), folded)
     habit_possible = bool(gates & _HABIT_BIT)  # a window of the clause holds the words only if the clause does
 
     def keep(h: CueHit) -> bool:
-        habit = habit_possible and bool(_HABIT.search(text[max(0, h.start - 40): h.end + 40]))
+        lo, hi = max(0, h.start - 40), h.end + 40
+        habit = habit_possible and bool(_T_HABIT.search(text[lo:hi], folded[lo:hi]))
         if h.force != "absence" and method:
             return False
         if h.force in ("soft", "weak", "deficit") and future:
@@ -531,32 +653,43 @@ def judge_clause(
             return False
         # the thing missing or in doubt must be an arrangement, written where the cue's frame puts it
         # (an anaphor -- "This is insufficient" -- points back to the previous sentence)
-        window = _object_window(text, h)
-        if _ARRANGEMENT.search(window):
+        if _T_ARRANGEMENT_ANY.search(_object_window(text, h), _object_window(folded, h)):
             return True
-        return anaphoric and h.force in ("absence", "deficit") and bool(_ARRANGEMENT.search(before + " " + sentence))
+        if not (anaphoric and h.force in ("absence", "deficit")):
+            return False
+        around = before + " " + sentence
+        return _T_ARRANGEMENT_ANY.search(around, fold(around)) is not None
 
     kept = [h for h in hits if keep(h)]
     if not kept:
         return ClauseVerdict(False, hits, "cancelled: method, future, hedge, single case or no arrangement")
     if all(h.force in ("soft", "weak") for h in kept):
-        rest = text
+        rest, rest_folded = text, folded
         for h in kept:
-            rest = rest[: h.start] + " " * (min(len(text), h.end + 100) - h.start) + rest[h.end + 100:]
-        if _PRAISE.search(rest) and not (gates & _NEGATED_PRAISE_BIT and _NEGATED_PRAISE.pattern.search(text)):
+            blank = " " * (min(len(text), h.end + 100) - h.start)
+            rest = rest[: h.start] + blank + rest[h.end + 100:]
+            rest_folded = rest_folded[: h.start] + blank + rest_folded[h.end + 100:]
+        if _T_PRAISE.search(rest, rest_folded) and not (
+                gates & _NEGATED_PRAISE_BIT and _T_NEGATED_PRAISE.search(text, folded)):
             return ClauseVerdict(False, kept, "praise")
     return ClauseVerdict(True, kept)
 
 
-def _is_praise(text: str, gates: int) -> bool:
-    """``_PRAISE`` and not ``_NEGATED_PRAISE`` in a clause whose ``_GATES.mask`` is ``gates``."""
-    return bool(gates & _PRAISE_BIT and _PRAISE.pattern.search(text)) and not (
-        gates & _NEGATED_PRAISE_BIT and _NEGATED_PRAISE.pattern.search(text))
+def _is_praise(text: str, folded: str, gates: int) -> bool:
+    """``_PRAISE`` and not ``_NEGATED_PRAISE`` in a clause (``folded``: its fold, ``gates``: its ``_GATES.mask``)."""
+    return bool(gates & _PRAISE_BIT and _T_PRAISE.search(text, folded)) and not (
+        gates & _NEGATED_PRAISE_BIT and _T_NEGATED_PRAISE.search(text, folded))
 
 
-def _main_clause_is_praise(clauses: list[Clause], verdicts: list[ClauseVerdict], gates: Sequence[int] | None = None) -> bool:
+def _main_clause_is_praise(
+    clauses: list[Clause], verdicts: list[ClauseVerdict], folded: Sequence[str] | None = None,
+    gates: Sequence[int] | None = None,
+) -> bool:
     for i, (c, v) in enumerate(zip(clauses, verdicts, strict=True)):
-        if not c.concessive and not v.is_gap and _is_praise(c.text, _GATES.mask(c.text) if gates is None else gates[i]):
+        if c.concessive or v.is_gap:
+            continue
+        f = fold(c.text) if folded is None else folded[i]
+        if _is_praise(c.text, f, _GATES.mask_folded(f) if gates is None else gates[i]):
             return True
     return False
 
@@ -583,16 +716,17 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
     previous = ""
     for sentence in split_sentences(plain):
         clauses = split_clauses(sentence)
-        gates = [_GATES.mask(c.text) for c in clauses]
+        folded = [fold(c.text) for c in clauses]
+        gates = [_GATES.mask_folded(f) for f in folded]
         single_case = _Lazy(_SINGLE_CASE_GATED, sentence)  # looked for once, if a cue of a clause asks
-        verdicts = [judge_clause(c, sentence, previous, gates=g, single_case=single_case)
-                    for c, g in zip(clauses, gates, strict=True)]
-        praise_main = _main_clause_is_praise(clauses, verdicts, gates)
-        for clause, verdict in zip(clauses, verdicts, strict=True):
+        verdicts = [judge_clause(c, sentence, previous, gates=g, single_case=single_case, folded=f)
+                    for c, f, g in zip(clauses, folded, gates, strict=True)]
+        praise_main = _main_clause_is_praise(clauses, verdicts, folded, gates)
+        for clause, verdict, clause_folded in zip(clauses, verdicts, folded, strict=True):
             if not verdict.is_gap or (clause.fronted and praise_main):
                 continue
             for hit in verdict.hits:
-                kind = classify_hit(clause.text, hit, sentence)
+                kind = classify_hit(clause.text, hit, sentence, clause_folded)
                 if (sentence, kind) in seen:
                     continue
                 seen.add((sentence, kind))
@@ -639,16 +773,21 @@ _POLICY_OR_PATHWAY = Gated(re.compile(r"\bpolicy or pathway\b|\bpathway or polic
 
 # The kind patterns gated together: bit 0 is _POLICY_OR_PATHWAY, bit i + 1 is _KIND_ORDER[i].
 _KIND_GATES = PatternGates([_POLICY_OR_PATHWAY.pattern] + [rx.pattern for _kind, rx in _KIND_ORDER])
+_T_POLICY_OR_PATHWAY = _Twin(_POLICY_OR_PATHWAY)
+_KIND_TWINS = tuple((kind, _Twin(rx)) for kind, rx in _KIND_ORDER)
 
 
-def _kind_in(window: str, gates: int | None = None) -> str | None:
-    """The kind the first matching kind pattern names in ``window`` (``gates``: its ``_KIND_GATES.mask``)."""
+def _kind_in(window: str, folded: str | None = None, gates: int | None = None) -> str | None:
+    """The kind the first matching kind pattern names in ``window`` (``folded``: its fold, ``gates``:
+    its ``_KIND_GATES.mask``)."""
+    if folded is None:
+        folded = fold(window)
     if gates is None:
-        gates = _KIND_GATES.mask(window)
-    if gates & 1 and _POLICY_OR_PATHWAY.pattern.search(window):
+        gates = _KIND_GATES.mask_folded(folded)
+    if gates & 1 and _T_POLICY_OR_PATHWAY.search(window, folded):
         return "pathway"
-    for i, (kind, rx) in enumerate(_KIND_ORDER, 1):
-        if gates >> i & 1 and rx.pattern.search(window):
+    for i, (kind, rx) in enumerate(_KIND_TWINS, 1):
+        if gates >> i & 1 and rx.search(window, folded):
             return kind
     return None
 
@@ -657,14 +796,17 @@ _INNER_BOUNDARY = re.compile(r",|\b(?:and|that|which|due to|because|as|but|while
 _SPECIFIC = 2  # the first entries of _KIND_ORDER are specific enough to decide from the whole clause
 
 
-def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
-    """The kind of the gap a cue states, from the arrangement words where its frame puts them."""
+def classify_hit(clause: str, hit: CueHit, sentence: str = "", folded: str | None = None) -> str:
+    """The kind of the gap a cue states, from the arrangement words where its frame puts them.
+    ``folded``: ``fold(clause)``, if the caller has it."""
     cue = clause[hit.start:hit.end]
     if hit.rule.name in ("not commissioned", "commissioned only in part", "not fit for purpose"):
         return "commissioning-capacity"
-    clause_gates = _KIND_GATES.mask(clause)
-    for i, (kind, rx) in enumerate(_KIND_ORDER[:_SPECIFIC], 1):
-        if clause_gates >> i & 1 and rx.pattern.search(clause):
+    if folded is None:
+        folded = fold(clause)
+    clause_gates = _KIND_GATES.mask_folded(folded)
+    for i, (kind, rx) in enumerate(_KIND_TWINS[:_SPECIFIC], 1):
+        if clause_gates >> i & 1 and rx.search(clause, folded):
             return kind
     after = clause[hit.end: hit.end + 100]
     before = clause[max(0, hit.start - 120): hit.start]
@@ -682,7 +824,7 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "") -> str:
         found = _kind_in(window)
         if found:
             return found
-    return _kind_in(clause, clause_gates) or _kind_in(sentence) or "pathway"
+    return _kind_in(clause, folded, clause_gates) or _kind_in(sentence) or "pathway"
 
 
 # --------------------------------------------------------------------------- services
