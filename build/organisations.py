@@ -327,6 +327,9 @@ class OrgIndex:
     _weak: set[str] = field(default_factory=set)  # labels as written that are not safe to match in text
     addressed: set[str] = field(default_factory=set)  # keys named in recommendation headings / front matter
     _match_cache: dict[str, str | None] = field(default_factory=dict)
+    # what each surface ``mentions`` found resolves to, while the index is unchanged (every change
+    # resets ``_pattern``, and the next ``mentions`` forgets these)
+    _mention_keys: dict[str, str | None] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookup
 
@@ -402,15 +405,19 @@ class OrgIndex:
             surfaces |= {site for org in self.organisations.values() for site in org.sites}
             surfaces = {s for s in surfaces if len(s) >= 2}
             alts = sorted(surfaces, key=len, reverse=True)
-            # spellings with one pattern (“A & B”, “A and B”) need it once: a repeat never matches
-            # where its first occurrence failed. The look-behind (?<![\w&]) is checked by ``_scan``.
-            loose = dict.fromkeys(_loose(s) for s in alts)
-            self._pattern = re.compile(r"(?:" + "|".join(loose) + r")(?![\w&])" if alts else r"(?!x)x")
+            # the look-behind (?<![\w&]) is checked by ``_scan``
+            self._pattern = re.compile(r"(?:" + _alternation(alts) + r")(?![\w&])" if alts else r"(?!x)x")
+            self._mention_keys.clear()
         out: list[OrgMention] = []
+        keys = self._mention_keys
         for m in _scan(self._pattern, text, _WORD_OR_AMPERSAND_RE):
-            key = self.resolve(m.group(0))
+            surface = m.group(0)
+            if surface in keys:
+                key = keys[surface]
+            else:
+                key = keys[surface] = self.resolve(surface)
             if key:
-                out.append(OrgMention(m.start(), m.end(), m.group(0), key))
+                out.append(OrgMention(m.start(), m.end(), surface, key))
         return out
 
     def area_ccgs(self) -> list[str]:
@@ -545,19 +552,49 @@ def _lexicon_patterns() -> _Lexicon:
 
 
 @functools.lru_cache(maxsize=4096)
-def _loose(surface: str) -> str:
-    """Regex for a surface form allowing any white space and &/and variation."""
-    parts = []
+def _loose_parts(surface: str) -> tuple[tuple[str, str | None], ...]:
+    """The parts of ``_loose(surface)``: each a regex and the literal word it matches (None for white
+    space and for &/and)."""
+    parts: list[tuple[str, str | None]] = []
     for tok in re.split(r"(\s+)", surface):
         if not tok:
             continue
         if tok.isspace():
-            parts.append(r"\s+")
+            parts.append((r"\s+", None))
         elif tok in ("&", "and"):
-            parts.append(r"(?:&|and)")
+            parts.append((r"(?:&|and)", None))
         else:
-            parts.append(re.escape(tok))
-    return "".join(parts)
+            parts.append((re.escape(tok), tok))
+    return tuple(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _loose(surface: str) -> str:
+    """Regex for a surface form allowing any white space and &/and variation."""
+    return "".join(regex for regex, _ in _loose_parts(surface))
+
+
+def _alternation(surfaces: list[str]) -> str:
+    """The alternation of the surfaces' loose regexes, in this order, grouped by first character.
+
+    Alternatives that start with different characters never match at one place, and each group keeps
+    its alternatives in order, so the alternation matches as the flat one would; ``re`` then tries
+    one group's alternatives where a flat alternation tries them all. A repeated regex (“A & B”,
+    “A and B”) is kept once: a repeat never matches where its first occurrence failed."""
+    groups: dict[str, dict[str, None]] = {}
+    for surface in surfaces:
+        parts = _loose_parts(surface)
+        first, word = parts[0]
+        rest = "".join(regex for regex, _ in parts[1:])
+        if word is not None:
+            variants = [(word[0], re.escape(word[1:]) + rest)]
+        elif first == r"(?:&|and)":
+            variants = [("&", rest), ("a", "nd" + rest)]
+        else:  # starts with white space: no grouping
+            return "|".join(dict.fromkeys(_loose(s) for s in surfaces))
+        for char, remainder in variants:
+            groups.setdefault(char, {}).setdefault(remainder, None)
+    return "|".join(re.escape(char) + "(?:" + "|".join(alts) + ")" for char, alts in groups.items())
 
 
 def _last_head(name: str) -> re.Match[str] | None:
