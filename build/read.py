@@ -78,11 +78,14 @@ def decode(data: bytes, source: str) -> str:
     return "".join(out)
 
 
+NOT_CONTROL = bytes(range(32, 256)) + b"\t\n\x0c\r"
+
+
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    control = len(head.translate(None, NOT_CONTROL))  # bytes below 32 other than tab, LF, FF, CR
     return control > max(8, len(head) // 50)
 
 
@@ -140,9 +143,12 @@ def read_text(raw: str, source: str = "<text>", fmt: str = "text", sha256: str |
                     sha256=sha256 or sha256_bytes(raw.encode("utf-8")))
 
 
+MD_HEADING_LINE_RE = re.compile(r"^#{1,4} \S", re.M)
+
+
 def _looks_markdown(raw: str) -> bool:
     sample = raw[:20000]
-    return bool(re.search(r"^#{1,4} \S", sample, re.M)) or sample.count("**") >= 4 or "<b>" in sample
+    return ("#" in sample and bool(MD_HEADING_LINE_RE.search(sample))) or sample.count("**") >= 4 or "<b>" in sample
 
 
 # ---------------------------------------------------------------------------- normalisation
