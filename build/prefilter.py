@@ -310,13 +310,15 @@ class Prefilter:
 
     def candidates(self, text: str) -> set[re.Pattern[str]]:
         """The patterns that may match ``text``; every other one certainly does not."""
-        always, by_word = self._index
-        folded = fold(text)
-        out = set(always)
-        for word, rxs in by_word.items():
-            if word in folded:
-                out |= rxs
-        return out
+        mask = self.mask(text)
+        found = self._sets.get(mask)
+        if found is None:  # one set per combination of patterns met (a handful), not per text
+            found = self._sets[mask] = frozenset(rx for i, rx in enumerate(self.patterns) if mask >> i & 1)
+        return set(found)
+
+    @functools.cached_property
+    def _sets(self) -> dict[int, frozenset[re.Pattern[str]]]:
+        return {}
 
     def mask(self, text: str, folded: str | None = None) -> int:
         """``candidates(text)`` as a bit set: bit i is set if ``patterns[i]`` may match ``text``

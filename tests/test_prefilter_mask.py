@@ -27,6 +27,8 @@ def test_mask_answers_as_candidates(pieces: list[str], rnd: object, a: int, b: i
     caller's fold of the text gives the same answer."""
     text = "".join(p.upper() if rnd.random() < 0.3 else p for p in pieces)  # type: ignore[attr-defined]
     expected = _FAMILY.candidates(text)
+    # by definition: the patterns whose words (or no words) are in the folded text
+    assert expected == {rx for rx, words in _FAMILY.needs.items() if may_match(words, fold(text))}
     assert _mask_patterns(_FAMILY, _FAMILY.mask(text)) == expected
     assert _FAMILY.mask(text, fold(text)) == _FAMILY.mask(text)
     lo, hi = sorted((min(a, len(text)), min(b, len(text))))
@@ -43,6 +45,7 @@ def test_mask_on_corpus_sentences() -> None:
         for para in path.read_text(encoding="utf-8").splitlines():
             for s in re.split(r"(?<=[.;])\s+", para):
                 assert _mask_patterns(_FAMILY, _FAMILY.mask(s)) == _FAMILY.candidates(s)
+                assert _FAMILY.candidates(s) == {rx for rx, words in _FAMILY.needs.items() if may_match(words, fold(s))}
 
 
 def test_a_pattern_listed_twice_answers_at_both_places() -> None:
