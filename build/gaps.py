@@ -799,7 +799,6 @@ _SPECIFIC = 2  # the first entries of _KIND_ORDER are specific enough to decide 
 def classify_hit(clause: str, hit: CueHit, sentence: str = "", folded: str | None = None) -> str:
     """The kind of the gap a cue states, from the arrangement words where its frame puts them.
     ``folded``: ``fold(clause)``, if the caller has it."""
-    cue = clause[hit.start:hit.end]
     if hit.rule.name in ("not commissioned", "commissioned only in part", "not fit for purpose"):
         return "commissioning-capacity"
     if folded is None:
@@ -808,20 +807,22 @@ def classify_hit(clause: str, hit: CueHit, sentence: str = "", folded: str | Non
     for i, (kind, rx) in enumerate(_KIND_TWINS[:_SPECIFIC], 1):
         if clause_gates >> i & 1 and rx.search(clause, folded):
             return kind
-    after = clause[hit.end: hit.end + 100]
-    before = clause[max(0, hit.start - 120): hit.start]
+    # the windows are spans of the clause: its kind gates (a superset of each window's) gate them too
+    after = (hit.end, min(len(clause), hit.end + 100))
+    before = (max(0, hit.start - 120), hit.start)
     # the subject of a predicate starts after the last clause-internal boundary ("... and that <the
     # pathway of notification> is not fully effective")
-    cut = list(_INNER_BOUNDARY.finditer(before))
-    subject = before[cut[-1].end():] if cut and len(before[cut[-1].end():].split()) >= 2 else before
+    before_text = clause[before[0]:before[1]]
+    cut = list(_INNER_BOUNDARY.finditer(before_text))
+    subject = (before[0] + cut[-1].end(), hit.start) if cut and len(before_text[cut[-1].end():].split()) >= 2 else before
     if hit.rule.frame == "pre":
-        windows = [cue, after, before]
+        windows = [(hit.start, hit.end), after, before]
     elif hit.rule.frame == "post":
-        windows = [cue, subject, before, after]
+        windows = [(hit.start, hit.end), subject, before, after]
     else:  # a negated verb: its object first (the cue itself is only the verb)
-        windows = [after[:60], subject, after, before]
-    for window in windows:
-        found = _kind_in(window)
+        windows = [(hit.end, min(after[1], hit.end + 60)), subject, after, before]
+    for lo, hi in windows:
+        found = _kind_in(clause[lo:hi], folded[lo:hi], clause_gates)
         if found:
             return found
     return _kind_in(clause, folded, clause_gates) or _kind_in(sentence) or "pathway"

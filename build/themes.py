@@ -124,17 +124,33 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+@lru_cache(maxsize=4)
+def _first_word_index(path: Path = THEMES_TTL) -> tuple[frozenset[str], dict[str, int]]:
+    """The first words of every theme's cues, in the singular and with "s" added, and for each the
+    themes (bit i: ``_cue_checks()[i]``) it opens: a text's words, and its words ending in "s"
+    without it, meet a theme's first words exactly when its words meet these."""
+    index: dict[str, int] = {}
+    for i, (_key, firsts, _cues) in enumerate(_cue_checks(path)):
+        for f in firsts:
+            for w in (f, f + "s"):
+                index[w] = index.get(w, 0) | 1 << i
+    return frozenset(index), index
+
+
 def tag_themes(text: str) -> list[str]:
     """Keys of the themes a text is about, in key order."""
-    words = set(_words(text))
-    words |= {w[:-1] for w in words if w.endswith("s")}
+    firsts, opens = _first_word_index()
+    themes = 0  # the themes one of whose cues' first words the text holds
+    for w in firsts.intersection(_words(text)):
+        themes |= opens[w]
+    if not themes:  # no cue can start here: skip the regular expressions
+        return []
     folded = fold(text)
     keys: list[str] = []
-    for key, firsts, cues in _cue_checks():
-        if firsts.isdisjoint(words):  # no cue can start here: skip the regular expressions
-            continue
-        if any(cue.found_in(text, folded) for cue in cues):
+    for key, _firsts, cues in _cue_checks():
+        if themes & 1 and any(cue.found_in(text, folded) for cue in cues):
             keys.append(key)
+        themes >>= 1
     return keys
 
 
