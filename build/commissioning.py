@@ -282,7 +282,7 @@ class SentenceView:
             place = self.text[start:cut].rstrip(" ,&").removesuffix(" and").rstrip(" ,")
             if not place:
                 continue
-            words = re.findall(r"[A-Za-z’'`]+", place)
+            words = PLACE_WORDS_RE.findall(place)
             if not words:
                 continue
             low = [w.lower() for w in words]
@@ -297,7 +297,7 @@ class SentenceView:
                 r"\bof\b", place
             ):
                 continue
-            if re.search(r"\b(?:Hospital|Unit|Centre|Clinic|Infirmary|Ward|Suite)\s*,?\s*$", self.text[: m.start()]):
+            if BUILDING_BEFORE_RE.search(self.text[: m.start()]):
                 continue  # "Huntercombe Hospital in Stafford": where a building is, not what a statement covers
             n = _norm(place)
             scope: str | None = _fold(re.sub(r"^the\s+", "", place))
@@ -349,7 +349,7 @@ def parse_org_list(sv: SentenceView, pos: int, source: str, allow_new: bool = Fa
     hints: dict[str, str] = {}
     i = pos
     while True:
-        m = re.match(r"\s*(?:the\s+|The\s+)?", text[i:])
+        m = LEADING_THE_RE.match(text[i:])
         j = i + (m.end() if m else 0)
         local_hint = hint
         d = DESCRIPTOR_RE.match(text[j:])
@@ -591,6 +591,25 @@ ANAPHORIC_ORG_RE = re.compile(
 )
 
 
+# Patterns of the statement reading below (compiled once)
+LEADING_THE_RE = re.compile(r"\s*(?:the\s+|The\s+)?")
+NEGATED_CUE_RE = re.compile(r"\bnot\b|\bno longer\b|\bpreviously\b|\bformerly\b", re.I)
+NEGATION_JUST_BEFORE_RE = re.compile(r"\b(?:not|no longer|previously|formerly|never)\s+(?:\w+\s+)?$", re.I)
+LIST_COLON_END_RE = re.compile(r"[;:]\s*$")
+TO_DELIVER_RE = re.compile(r"\s*,?\s*to\s+(?:deliver|provide|run|offer)\b", re.I)
+LEADS_RE = re.compile(r"leads?", re.I)
+WHICH_ALSO_RE = re.compile(r"\s*,?\s*(?:which|who)\s+(?:also\s+|now\s+|currently\s+)?")
+PLACE_PREPOSITION_RE = re.compile(r"\s*,?\s*(?:for|in|across|to|throughout|within|covering)\s+")
+AUX_START_RE = re.compile(rf"\s*{AUX}", re.I)
+AUX_END_RE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?$", re.I)
+PARENTHESIS_RE = re.compile(r"\s*\([^)]{1,30}\)")
+FOR_SERVICES_RE = re.compile(r"\s*,?\s*(?:for|covering|including)\s+", re.I)
+NEW_CLAUSE_RE = re.compile(r"\s(?:and|but|while|whilst)\s+(?:the\s+)?(?:[A-Z]|are\b|is\b)")
+NOT_INCLUDED_RE = re.compile(r"not\s+(?:been\s+)?included\s+in\s+(?:this|the)\b", re.I)
+PLACE_WORDS_RE = re.compile(r"[A-Za-z’'`]+")
+BUILDING_BEFORE_RE = re.compile(r"\b(?:Hospital|Unit|Centre|Clinic|Infirmary|Ward|Suite)\s*,?\s*$")
+
+
 @dataclass
 class Fact:
     relation: str
@@ -790,13 +809,12 @@ class _Extractor:
                 if relation == "commissions" and NEGATION_BEFORE_RE.search(text[max(0, cstart - 40) : cstart]):
                     prev_end = cend
                     continue
-                if re.search(r"\bnot\b|\bno longer\b|\bpreviously\b|\bformerly\b", text[cstart:cend], re.I) or (
-                    relation == "provides" and re.search(r"\b(?:not|no longer|previously|formerly|never)\s+(?:\w+\s+)?$",
-                                                         text[max(0, cstart - 30) : cstart + 1], re.I)):
+                if NEGATED_CUE_RE.search(text[cstart:cend]) or (
+                    relation == "provides" and NEGATION_JUST_BEFORE_RE.search(text[max(0, cstart - 30) : cstart + 1])):
                     prev_end = cend
                     continue
                 hint = "Partnership" if role == "collaboration" else None
-                if re.search(r"[;:]\s*$", text[cstart:cend]):
+                if LIST_COLON_END_RE.search(text[cstart:cend]):
                     olist = self._list_items(sv, cend, source)
                 else:
                     olist = parse_org_list(sv, cend, source, allow_new=(relation == "provides"), hint=hint)
@@ -820,7 +838,7 @@ class _Extractor:
                 services = self._subject_services(sv, subj_a, subj_b, full_passive=self._is_full_passive(subject, text[cstart:cend]))
                 # "Y (team) is commissioned by X to deliver Z": Y provides what X commissions
                 commissioned_providers: list[OM] = []
-                to_do = re.match(r"\s*,?\s*to\s+(?:deliver|provide|run|offer)\b", text[tail_end:], re.I)
+                to_do = TO_DELIVER_RE.match(text[tail_end:])
                 if relation == "commissions" and to_do:
                     commissioned_providers = self._subject_orgs(sv, cstart, subj_a)
                     obj_end = self._object_end(sv, tail_end + to_do.end(), cues, skip=[])
@@ -894,11 +912,11 @@ class _Extractor:
                 if relation == "provides":
                     state.last_provider = olist.members
             elif kind in ("active-commission", "active-provide", "as-commissioner", "acting-lead", "responsible-for", "became"):
-                if kind == "active-provide" and re.fullmatch(r"leads?", text[cstart:cend].strip(), re.I) and not re.match(
+                if kind == "active-provide" and LEADS_RE.fullmatch(text[cstart:cend].strip()) and not re.match(
                         r"\s*(?:this|it|the\s+(?:collaboration|partnership|consortium|service|provision))\b", text[cend:], re.I):
                     continue  # "lead" is a verb here only for "X leads this/the collaboration"; "GP leads" are people
                 floor = prev_end
-                if re.fullmatch(r"\s*,?\s*(?:which|who)\s+(?:also\s+|now\s+|currently\s+)?", text[prev_end:cstart]):
+                if WHICH_ALSO_RE.fullmatch(text[prev_end:cstart]):
                     floor = 0  # "... provided by B (B), which also provides Y": B is the subject again
                 subj = self._subject_orgs(sv, cstart, floor, source, register=(kind == "active-provide"))
                 if not subj and kind == "active-provide":
@@ -1044,7 +1062,7 @@ class _Extractor:
     def _skip_places(self, sv: SentenceView, pos: int) -> int:
         """Move past place phrases that follow ``pos``: "... by A for North X and by B ..."."""
         while True:
-            m = re.match(r"\s*,?\s*(?:for|in|across|to|throughout|within|covering)\s+", sv.text[pos:])
+            m = PLACE_PREPOSITION_RE.match(sv.text[pos:])
             if not m:
                 return pos
             place = next((p for p in sv.places if pos + m.end() - 1 <= p.start <= pos + m.end()), None)
@@ -1096,7 +1114,7 @@ class _Extractor:
         return OrgList(members[0].start, end, members, hints, review)
 
     def _is_full_passive(self, subject: str, cue: str) -> bool:
-        if re.match(rf"\s*{AUX}", cue, re.I) or re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?$", subject, re.I):
+        if AUX_START_RE.match(cue) or AUX_END_RE.search(subject):
             return True
         return bool(re.search(r"responsibility|lead commissioner|input|known", cue, re.I))
 
@@ -1130,10 +1148,10 @@ class _Extractor:
         """After an organisation list: "(Tier 3)", "for acute care, maternity ... and CAMHS"."""
         text = sv.text
         end = pos
-        p = re.match(r"\s*\([^)]{1,30}\)", text[end:])
+        p = PARENTHESIS_RE.match(text[end:])
         if p:
             end += p.end()
-        m = re.match(r"\s*,?\s*(?:for|covering|including)\s+", text[end:], re.I)
+        m = FOR_SERVICES_RE.match(text[end:])
         if not m:
             return [], end
         start = end + m.end()
@@ -1165,7 +1183,7 @@ class _Extractor:
         m = CONTINUE_RE.search(sv.text, pos)
         if m:
             end = min(end, m.start())
-        m = re.search(r"\s(?:and|but|while|whilst)\s+(?:the\s+)?(?:[A-Z]|are\b|is\b)", sv.text[pos:])
+        m = NEW_CLAUSE_RE.search(sv.text[pos:])
         if m:
             end = min(end, pos + m.start())
         return end
@@ -1271,7 +1289,7 @@ class _Extractor:
         for om in members:
             nxt = next((o.start for o in sv.oms if o.start >= om.end and set(o.keys) != set(om.keys)), len(text))
             segment = text[om.end : nxt]
-            excluded = bool(re.search(r"not\s+(?:been\s+)?included\s+in\s+(?:this|the)\b", segment, re.I))
+            excluded = bool(NOT_INCLUDED_RE.search(segment))
             for k in om.keys:
                 flags[k] = flags.get(k, False) or not excluded
         return flags

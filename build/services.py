@@ -97,8 +97,11 @@ def norm_token(tok: str) -> str:
     return t
 
 
+_PLURAL_END_RE = re.compile(r"['’`]?s$")
+
+
 def is_acronym_token(tok: str) -> bool:
-    core = re.sub(r"['’`]?s$", "", tok) if len(tok) > 2 else tok
+    core = _PLURAL_END_RE.sub("", tok) if len(tok) > 2 else tok
     return len(core) >= 2 and core.isupper() and core.replace("&", "").isalpha()
 
 
