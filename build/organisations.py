@@ -313,6 +313,38 @@ class _Cand:
     acronym: str | None = None
 
 
+class _MentionBase(NamedTuple):
+    alts: list[str]  # surface forms in the pattern's order
+    members: frozenset[str]
+    pattern: re.Pattern[str]
+
+
+MAX_ADDED_SURFACES = 40  # more surfaces registered since the mention pattern was made: make it anew
+
+
+def _merged_scan(base: re.Pattern[str], extra: re.Pattern[str], text: str,
+                 priority: dict[str, int]) -> Iterator[re.Match[str]]:
+    """The matches of one alternation of the surfaces of two mention patterns: the leftmost of the
+    two next matches; where both start at one place, the one whose regex comes first in the order of
+    all surfaces (``priority``: each loose regex's first place; a match's text has its regex's loose
+    form). Each pattern keeps that order among its own surfaces, so each names its first."""
+    a = next(_scan(base, text, _WORD_OR_AMPERSAND_RE), None)
+    b = next(_scan(extra, text, _WORD_OR_AMPERSAND_RE), None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and (a.start() < b.start() or (
+                a.start() == b.start() and priority[_loose(a.group(0))] <= priority[_loose(b.group(0))]))):
+            assert a is not None
+            m = a
+        else:
+            m = b
+        yield m
+        pos = m.end()
+        if a is not None and a.start() < pos:
+            a = next(_scan(base, text, _WORD_OR_AMPERSAND_RE, pos), None)
+        if b is not None and b.start() < pos:
+            b = next(_scan(extra, text, _WORD_OR_AMPERSAND_RE, pos), None)
+
+
 @dataclass
 class OrgIndex:
     """All organisations of one report, with every spelling that resolves to each."""
@@ -330,6 +362,11 @@ class OrgIndex:
     # what each surface ``mentions`` found resolves to, while the index is unchanged (every change
     # resets ``_pattern``, and the next ``mentions`` forgets these)
     _mention_keys: dict[str, str | None] = field(default_factory=dict)
+    # the compiled mention pattern (``_pattern``) covers these surfaces; surfaces registered since
+    # are matched by ``_extra_pattern`` and the two scans merged (see ``_mention_patterns``)
+    _mention_base: _MentionBase | None = None
+    _extra_pattern: re.Pattern[str] | None = None
+    _priority: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookup
 
@@ -397,20 +434,13 @@ class OrgIndex:
 
     def mentions(self, text: str) -> list[OrgMention]:
         if self._pattern is None:
-            surfaces = set()
-            for org in self.organisations.values():
-                surfaces.add(org.name)
-                surfaces.update(a for a in org.aliases if a not in self._weak)
-            surfaces |= set(self._acronyms)
-            surfaces |= {site for org in self.organisations.values() for site in org.sites}
-            surfaces = {s for s in surfaces if len(s) >= 2}
-            alts = sorted(surfaces, key=len, reverse=True)
-            # the look-behind (?<![\w&]) is checked by ``_scan``
-            self._pattern = re.compile(r"(?:" + _alternation(alts) + r")(?![\w&])" if alts else r"(?!x)x")
-            self._mention_keys.clear()
+            self._mention_patterns()
+        assert self._pattern is not None
         out: list[OrgMention] = []
         keys = self._mention_keys
-        for m in _scan(self._pattern, text, _WORD_OR_AMPERSAND_RE):
+        matches = (_scan(self._pattern, text, _WORD_OR_AMPERSAND_RE) if self._extra_pattern is None
+                   else _merged_scan(self._pattern, self._extra_pattern, text, self._priority))
+        for m in matches:
             surface = m.group(0)
             if surface in keys:
                 key = keys[surface]
@@ -419,6 +449,41 @@ class OrgIndex:
             if key:
                 out.append(OrgMention(m.start(), m.end(), surface, key))
         return out
+
+    def _mention_patterns(self) -> None:
+        """Make the pattern of every surface form, longest first: the alternation of all of them.
+
+        Compiling it costs more than a report's scans with it, so when bodies or spellings are
+        registered after it was made, only the new surfaces get a (small) pattern of their own, as
+        long as the old ones keep their order among all (equal lengths keep set order) and are not
+        too few; ``_merged_scan`` then finds what the one alternation of all would find."""
+        surfaces = set()
+        for org in self.organisations.values():
+            surfaces.add(org.name)
+            surfaces.update(a for a in org.aliases if a not in self._weak)
+        surfaces |= set(self._acronyms)
+        surfaces |= {site for org in self.organisations.values() for site in org.sites}
+        surfaces = {s for s in surfaces if len(s) >= 2}
+        alts = sorted(surfaces, key=len, reverse=True)
+        base = self._mention_base
+        added: list[str] | None = None
+        if base is not None and base.members <= surfaces:
+            added = [s for s in alts if s not in base.members]
+            if len(added) > MAX_ADDED_SURFACES or [s for s in alts if s in base.members] != base.alts:
+                added = None
+        if base is None or added is None:
+            # the look-behind (?<![\w&]) is checked by ``_scan``
+            pattern = re.compile(r"(?:" + _alternation(alts) + r")(?![\w&])" if alts else r"(?!x)x")
+            base = self._mention_base = _MentionBase(alts, frozenset(alts), pattern)
+            self._extra_pattern = None
+            self._priority = {}
+        else:
+            self._extra_pattern = re.compile(r"(?:" + _alternation(added) + r")(?![\w&])") if added else None
+            self._priority = {}
+            for i, surface in enumerate(alts):
+                self._priority.setdefault(_loose(surface), i)
+        self._pattern = base.pattern
+        self._mention_keys.clear()
 
     def area_ccgs(self) -> list[str]:
         """The area's CCGs: those the report addresses (named in recommendation headings or listed as
