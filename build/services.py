@@ -189,24 +189,31 @@ def find_services(text: str, topical: bool = False) -> list[ServiceMention]:
     return list(_find_services(text, topical))
 
 
+# A label trie: word -> (the label these words make, or None; the words that may follow)
+_Trie = dict[str, tuple[Label | None, "_Trie"]]
+
+
 @functools.lru_cache(maxsize=2)
-def _label_lengths(topical: bool) -> dict[str, tuple[int, ...]]:
-    """For each word that begins a label, the lengths in words of the labels it begins, longest first."""
+def _label_trie(topical: bool) -> _Trie:
+    """The labels (or labels and topical cues) as a trie over their normalised words."""
     lex = load_lexicon()
-    lengths: dict[str, set[int]] = {}
-    for words in lex.topics if topical else lex.labels:
-        lengths.setdefault(words[0], set()).add(len(words))
-    return {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
+    root: _Trie = {}
+    for words, label in (lex.topics if topical else lex.labels).items():
+        node = root
+        for k, w in enumerate(words):
+            here, below = node.get(w, (None, {}))
+            node[w] = (label if k == len(words) - 1 else here, below)
+            node = below
+    return root
 
 
 @functools.lru_cache(maxsize=16384)
 def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
-    labels = load_lexicon().topics if topical else load_lexicon().labels
-    starts = _label_lengths(topical)
+    trie = _label_trie(topical)
     words = TOKEN_RE.findall(text)
     norm = list(map(norm_token, words))
     # the word positions where some label begins; most words of a sentence begin none
-    hits = [i for i, w in enumerate(norm) if w in starts]
+    hits = [i for i, w in enumerate(norm) if w in trie]
     if not hits:
         return ()
     out: list[ServiceMention] = []
@@ -218,12 +225,16 @@ def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
     for i in hits:
         if i < free:
             continue
-        for n in starts[norm[i]]:
-            if i + n > len(norm):
-                continue
-            label = labels.get(tuple(norm[i : i + n]))
-            if label is None:
-                continue
+        # every label that starts here (walking the trie), then the longest whose acronyms are capitals
+        found: list[tuple[int, Label]] = []
+        node = trie
+        j = i
+        while j < len(norm) and norm[j] in node:
+            label, node = node[norm[j]]
+            j += 1
+            if label is not None:
+                found.append((j - i, label))
+        for n, label in reversed(found):
             if any(c and not is_acronym_token(words[i + k]) for k, c in enumerate(label.caps)):
                 continue
             while len(starts_at) < i + n:
