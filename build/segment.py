@@ -144,12 +144,15 @@ def segment(text: str) -> Structure:
     return Structure(meta=meta, sections=sections, recommendation_lines=recommendation_lines)
 
 
+# the section patterns as one alternation, a group each, tried in order as the list is
+SECTION_RE = re.compile("|".join(f"({pat.pattern})" for _, pat in SECTION_PATTERNS), re.I)
+assert all(pat.flags == SECTION_RE.flags and pat.groups == 0 for _, pat in SECTION_PATTERNS)
+
+
 def _section_key(line: str) -> str | None:
     clean = line.strip().rstrip(":").strip()
-    for key, pat in SECTION_PATTERNS:
-        if pat.match(clean):
-            return key
-    return None
+    m = SECTION_RE.match(clean)
+    return SECTION_PATTERNS[m.lastindex - 1][0] if m and m.lastindex else None
 
 
 # ------------------------------------------------------------------------------ metadata
