@@ -951,12 +951,35 @@ def _candidates_in(text: str, source: str, lower_words: Container[str], starts: 
     return _role_and_acronym_candidates(text, source, out, None if starts is None else starts.role)
 
 
+COUNCIL_PUBLIC_HEALTH_RE = re.compile(r"\b(?P<council>[A-Z][\w\-]+(?: [A-Z][\w\-]+)*) Public Health\b(?! England)")
+COUNCIL_RUN_RE = re.compile(r"[\w\- ]*")  # the characters of such a match
+
+
+def _council_public_health_matches(text: str) -> Iterator[re.Match[str]]:
+    """``COUNCIL_PUBLIC_HEALTH_RE.finditer(text)``, searched only in the runs of its characters that
+    hold " Public Health" (the look-ahead reads at most 9 characters past a run)."""
+    pos = 0
+    runs = _Runs(text, COUNCIL_RUN_RE)
+    while True:
+        at = text.find(" Public Health", pos)
+        if at < 0:
+            return
+        start = runs.start(at, pos)
+        end = COUNCIL_RUN_RE.match(text, at).end()  # type: ignore[union-attr]
+        m = COUNCIL_PUBLIC_HEALTH_RE.search(text, start, min(len(text), end + 9))
+        if m is None:
+            pos = end
+            continue
+        yield m
+        pos = m.end()
+
+
 def _public_health_candidates(text: str, source: str) -> list[_Cand]:
     out: list[_Cand] = []
     for m in re.finditer(r"\bPublic Health(?:,\s*|\s+(?:in|at|within|team (?:in|at|of))\s+(?:the\s+)?)"
                          r"(?P<council>[A-Z][\w’'\- ]*?(?:Council|[A-Z]{2,}))(?![\w])", text):
         out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
-    for m in re.finditer(r"\b(?P<council>[A-Z][\w\-]+(?: [A-Z][\w\-]+)*) Public Health\b(?! England)", text):
+    for m in _council_public_health_matches(text):
         if m.group("council") not in STOP_LEADING:
             out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
     for _ in re.finditer(r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])", text):
