@@ -130,11 +130,17 @@ _CONTRAST_WORDS = ("however", "but", "though", "whil", "despite")
 _STOP_CUT = re.compile(r"[;.]\s*")
 
 
-def split_clauses(sentence: str) -> list[Clause]:
-    """Cut a sentence at contrast and ";": "Although A, B" -> [A (concessive), B]."""
-    folded = fold(sentence)
-    cut = _CLAUSE_CUT if any(w in folded for w in _CONTRAST_WORDS) else _STOP_CUT
-    parts = [p.strip(" ,") for p in cut.split(sentence) if p and p.strip(" ,")]
+def split_clauses(sentence: str, folded: str | None = None) -> list[Clause]:
+    """Cut a sentence at contrast and ";": "Although A, B" -> [A (concessive), B]. ``folded``:
+    ``fold(sentence)``, if the caller has it."""
+    if folded is None:
+        folded = fold(sentence)
+    contrast = False
+    for w in _CONTRAST_WORDS:
+        if w in folded:
+            contrast = True
+            break
+    parts = [q for q in (p.strip(" ,") for p in (_CLAUSE_CUT if contrast else _STOP_CUT).split(sentence) if p) if q]
     out: list[Clause] = []
     for i, part in enumerate(parts):
         if _CONCESSIVE.match(part):
@@ -455,6 +461,7 @@ _GATES = PatternGates([r.pattern for r in CUE_RULES] + list(_GATED_PER_CLAUSE))
 _RULE_BITS = (1 << len(CUE_RULES)) - 1
 (_WEAK_BIT, _PRAISE_NEG_BIT, _HABIT_BIT, _PRAISE_BIT, _NEGATED_PRAISE_BIT, _FUTURE_BIT, _HEDGED_BIT, _METHOD_BIT,
  _PRACTICE_SLIP_BIT) = (1 << (len(CUE_RULES) + i) for i in range(len(_GATED_PER_CLAUSE)))
+_CUE_BITS = _RULE_BITS | _WEAK_BIT  # a text without any of these has no shortfall cue
 
 
 # --------------------------------------------------------------------------- patterns on folded text
@@ -519,6 +526,10 @@ class _Twin:
 
 
 _RULE_TWINS = tuple(_Twin(r.pattern) for r in CUE_RULES)
+# Sharper than the words for two rules that run on many clauses: every match of "no ..." holds "no"
+# and a space after it, every match of "only part reached" a digit (in folded text, as the twins see it).
+_RULE_NEEDS: dict[str, re.Pattern[str]] = {"no ...": re.compile(r"no\s"), "only part reached": re.compile(r"\d")}
+_RULE_EXTRA = tuple(_RULE_NEEDS.get(r.name) for r in CUE_RULES)
 _T_WEAK, _T_PRAISE_NEG, _T_HABIT, _T_PRAISE, _T_NEGATED_PRAISE, _T_FUTURE, _T_HEDGED, _T_METHOD, _T_PRACTICE_SLIP = (
     _Twin(rx) for rx in _GATED_PER_CLAUSE)
 _T_HYPOTHETICAL = _Twin(_HYPOTHETICAL)
@@ -545,6 +556,9 @@ def shortfall_cues(clause: str, gates: int | None = None, folded: str | None = N
         low = rules & -rules
         rules ^= low
         i = low.bit_length() - 1
+        extra = _RULE_EXTRA[i]
+        if extra is not None and extra.search(folded) is None:
+            continue
         for m in _RULE_TWINS[i].finditer(clause, folded):
             span = m.span()
             if _overlaps(span, cancelled) or _overlaps(span, taken):
@@ -715,13 +729,20 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
     seen: set[tuple[str, str]] = set()
     previous = ""
     for sentence in split_sentences(plain):
-        clauses = split_clauses(sentence)
+        folded_sentence = fold(sentence)
+        # The sentence's gates stand for each clause's: a clause holds no word its sentence lacks, so
+        # no pattern the sentence rules out can match a clause (and a sentence without a cue word has
+        # no gap at all).
+        gates = _GATES.mask_folded(folded_sentence)
+        if not gates & _CUE_BITS:
+            previous = sentence
+            continue
+        clauses = split_clauses(sentence, folded_sentence)
         folded = [fold(c.text) for c in clauses]
-        gates = [_GATES.mask_folded(f) for f in folded]
         single_case = _Lazy(_SINGLE_CASE_GATED, sentence)  # looked for once, if a cue of a clause asks
-        verdicts = [judge_clause(c, sentence, previous, gates=g, single_case=single_case, folded=f)
-                    for c, f, g in zip(clauses, folded, gates, strict=True)]
-        praise_main = _main_clause_is_praise(clauses, verdicts, folded, gates)
+        verdicts = [judge_clause(c, sentence, previous, gates=gates, single_case=single_case, folded=f)
+                    for c, f in zip(clauses, folded, strict=True)]
+        praise_main = _main_clause_is_praise(clauses, verdicts, folded, [gates] * len(clauses))
         for clause, verdict, clause_folded in zip(clauses, verdicts, folded, strict=True):
             if not verdict.is_gap or (clause.fronted and praise_main):
                 continue

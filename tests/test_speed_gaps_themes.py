@@ -267,3 +267,25 @@ def test_corpus_recommendation_pairs(path: Path) -> None:
     for i, a in enumerate(toks):
         for b in toks[i + 1:]:
             assert themes._same_words(_words(a), _words(b), themes.SAME_WORDING) == _same_reference(a, b, themes.SAME_WORDING)
+
+
+# --------------------------------------------------------------------------- sharper needs of two rules
+
+
+def _needs_hold(text: str) -> None:
+    folded = fold(text)
+    for rule, extra in zip(gaps.CUE_RULES, gaps._RULE_EXTRA, strict=True):
+        if extra is not None and rule.pattern.search(text):
+            assert extra.search(folded), (rule.name, text)
+
+
+def test_sharper_rule_needs_hold_on_the_corpus() -> None:
+    assert sum(e is not None for e in gaps._RULE_EXTRA) == len(gaps._RULE_NEEDS)
+    for text in CLAUSES:
+        _needs_hold(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "NO", "No\u00a0", "no\t", "only 5", "٣", "% of", "is no "]), min_size=1, max_size=14))
+def test_sharper_rule_needs_hold_on_random_texts(pieces: list[str]) -> None:
+    _needs_hold("".join(pieces))
