@@ -728,7 +728,7 @@ HEAD_TOKENS = {"CCG", "CCGs", "Trust", "Trusts", "Council", "Councils", "Board",
 
 
 NAME_TOKEN_SPLIT_RE = re.compile(r"[\w’'&\-]+|[^\w\s]")
-NAME_WINDOW = 160  # characters before a head tokenised first
+NAME_WINDOW = 100  # characters before a head tokenised first
 
 
 def _walk_back(tokens: list[re.Match[str]], head_start: int, cut: bool) -> list[re.Match[str]] | None:
@@ -768,17 +768,20 @@ def _walk_back(tokens: list[re.Match[str]], head_start: int, cut: bool) -> list[
     return taken
 
 
-def _name_before(text: str, end: int, lower_words: Container[str]) -> tuple[str, int] | None:
+def _name_before(text: str, end: int, lower_words: Container[str],
+                 head_start: int | None = None) -> tuple[str, int] | None:
     """The capitalised name that ends at ``end`` (the end of a head), walking back over name tokens.
 
     The walk stops at a lower-case word, punctuation, another body's head word ("… Council and X
     County Council"), past an acronym ("CSE Forum" keeps CSE, "UHNM and Burton …" does not), and
-    at a second "and" (names hold at most one)."""
-    head_m = None
-    for head_m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE, max(0, end - 45), end):
-        if head_m.end() == end:
-            break
-    head_start = head_m.start() if head_m is not None and head_m.end() == end else end
+    at a second "and" (names hold at most one). ``head_start``: where the first head that a search
+    of the 45 characters before ``end`` finds ending at ``end`` starts, if the caller knows."""
+    if head_start is None:
+        head_m = None
+        for head_m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE, max(0, end - 45), end):
+            if head_m.end() == end:
+                break
+        head_start = head_m.start() if head_m is not None and head_m.end() == end else end
     # the tokens of text[:head_start], read from the end: those of a window before the head are the
     # same except perhaps the window's first (cut) one, so the walk falls back to the whole prefix
     # only when it reaches that token
@@ -791,8 +794,10 @@ def _name_before(text: str, end: int, lower_words: Container[str]) -> tuple[str,
     if not taken:
         return None
     start_pos = taken[0].start()
-    before = text[:start_pos].rstrip()
-    at_start = not before or before[-1] in ".;:!?\n“\"(" or before.endswith("–")
+    last = start_pos - 1  # the last character before the name that is not white space
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    at_start = last < 0 or text[last] in ".;:!?\n“\"(" or text[last] == "–"
     words = _trim_leading([t.group(0) for t in taken], at_start, lower_words)
     if not words:
         return None
@@ -909,11 +914,17 @@ def _split_starts(positions: list[int], offsets: list[int]) -> list[list[int]]:
 
 def _candidates_in(text: str, source: str, lower_words: Container[str], starts: _Starts | None = None) -> list[_Cand]:
     out: list[_Cand] = []
+    prev_start = prev_end = 0
     for m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE):
         head = m.group(0)
         # the head must end the name: skip "Trust" in "Trust board" is fine, but skip heads followed by
         # another head word of a longer head (handled by alternation order)
-        found = _name_before(text, m.end(), lower_words)
+        window = max(0, m.end() - 45)
+        # a search of the heads from ``window`` finds the ones this scan finds from there (and so
+        # this one) unless it starts inside the head found before (heads are under 45 characters)
+        known = None if prev_start < window < prev_end else m.start()
+        prev_start, prev_end = m.start(), m.end()
+        found = _name_before(text, m.end(), lower_words, known)
         if not found:
             continue
         name, start = found
