@@ -56,13 +56,12 @@ def main() -> None:
 @click.option("--check-shapes", is_flag=True,
               help="Also check each report's graph against the SHACL shapes (ontology/shapes.ttl) and warn where "
                    "it does not conform: a check of clasgraph itself, about 0.1 s a report.")
-@click.option("--warm-queries/--no-warm-queries", default=None,
-              help="Answer every canned query once after updating the store, so the first `clasgraph query` of "
-                   "each is served from the cache (default: only for stores of up to 100 reports; on 1,000 "
-                   "reports this takes about a minute).")
+@click.option("--warm-queries", is_flag=True,
+              help="After updating the store, answer every canned query once so that the first `clasgraph query` "
+                   "of each is served from the cache (on 1,000 reports: a minute or more).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no progress bar, summary or warnings).")
 def build(reports: tuple[Path, ...], output: Path | None, store_dir: Path | None, prune: bool, keep_going: bool,
-          jobs: int | None, max_mb: float, check_shapes: bool, warm_queries: bool | None, quiet: bool) -> None:
+          jobs: int | None, max_mb: float, check_shapes: bool, warm_queries: bool, quiet: bool) -> None:
     """Build the graph of REPORTS: report files (.txt .md .pdf .html .docx) and directories, searched
     recursively. Exit code 1 when any report failed (the others are still built)."""
     from clasgraph.graph.buildrun import BuildError, run_build

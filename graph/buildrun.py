@@ -40,7 +40,6 @@ from . import vocab
 RDFS_LABEL = vocab.RDFS + "label"
 SKOS_ALT = vocab.SKOS + "altLabel"
 ORG_PREFIX = vocab.ID + "org/"
-WARM_AUTO_MAX = 100  # stores up to this many reports get their canned answers computed by the build
 MAX_MB = 40  # reports larger than this are refused (a CLAS report is well under 1 MB of text; PDFs a few MB)
 
 
@@ -263,7 +262,7 @@ def run_build(
     max_mb: float = MAX_MB,
     on_report: Callable[[ReportOutcome], None] | None = None,
     check_shapes: bool = False,
-    warm_queries: bool | None = None,
+    warm_queries: bool = False,
 ) -> BuildResult:
     """Build the reports found under ``paths`` (see the module docstring).
 
@@ -272,8 +271,8 @@ def run_build(
     fails (nothing is written). ``check_shapes``: validate each report's graph against the SHACL shapes
     and warn where it does not conform (about 0.1 s a report). ``warm_queries``: after a store update,
     answer every canned query once so that its first ``clasgraph query`` is served from the cache
-    (None: only when the store holds at most ``WARM_AUTO_MAX`` reports; on 1,000 reports this takes
-    about a minute, which each question otherwise costs once, on first use). Raises ``BuildError`` only
+    (on 1,000 reports this takes a minute or more; otherwise each question costs that once, on first
+    use). Raises ``BuildError`` only
     for problems with the run as a whole.
     """
     from ..build.discover import discover
@@ -351,7 +350,7 @@ def _clean_stale_scratch() -> None:
 def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path], scratch: Path,
             output: Path | None, store_dir: Path | None, jobs: int | None, progress: bool, fail_fast: bool,
             prune: bool, max_bytes: int, on_report: Callable[[ReportOutcome], None] | None,
-            check_shapes: bool, warm_queries: bool | None) -> None:
+            check_shapes: bool, warm_queries: bool) -> None:
     """Extract (storing each report as it comes), then write the output file and commit the store
     (see ``run_build``)."""
     by_path = {src: p for p, src in todo}
@@ -431,8 +430,7 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
             result.timings["store-commit"] = time.perf_counter() - t0
             result.warnings.extend(upd.warnings)
             result.store_summary = upd.summary()
-            warm = (upd.reports <= WARM_AUTO_MAX) if warm_queries is None else warm_queries
-            if upd.written and warm:
+            if upd.written and warm_queries:
                 # answer the canned questions once now, so the first `clasgraph query NAME` is fast too
                 from .query import QueryError, warm_cache
 
