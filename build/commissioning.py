@@ -1299,6 +1299,8 @@ class _Extractor:
         "The adult substance misuse service, One Recovery,", "maternity services at UHNM"."""
         text = sv.text
         facts: list[Fact] = []
+        if not sv.services:
+            return facts  # each compound below names a service of this sentence
         provider_types = PROVIDER_TYPES
         named_before = may_match(NAMED_BEFORE_WORDS, sv.folded)
         for om in sv.oms:
@@ -1363,6 +1365,8 @@ class _Extractor:
 
     def _transfer(self, sv: SentenceView, source: str, state: _State) -> bool:
         text = sv.text
+        if not sv.services:
+            return False  # a transfer is recorded only for services this sentence names
         verb = TRANSFER_VERB_RE.search(text, sv.folded)
         if not verb or not re.search(r"commission", text, re.I):
             return False
