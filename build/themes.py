@@ -62,6 +62,9 @@ def _value(term: object) -> str:
     return value if isinstance(value, str) else str(term)
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _cue_pattern(cue: str) -> str:
     words = [re.escape(w) for w in cue.split()]
     body = r"[\s\-]+".join(words)
@@ -78,6 +81,11 @@ class _CueCheck:
     pattern: re.Pattern[str]
     lead: str | None
     needs: Need
+    # The token (a run of [a-z0-9] in folded text) a match begins with is the first word's first run,
+    # or that run with "s" added: the look-behind puts a match at a token's start and the first word
+    # ends that run (a hyphen, apostrophe, space or the end follows). None: the first word is not ASCII
+    # or does not begin with a letter or digit.
+    opens: tuple[str, str] | None = None
 
     def found_in(self, text: str, folded: str) -> bool:
         """Does the cue occur in ``text`` (``folded``: its ``fold``)? The pattern is tried (``match``,
@@ -100,7 +108,10 @@ class _CueCheck:
 def _cue_check(cue: str, flags: int) -> _CueCheck:
     rx = re.compile(_cue_pattern(cue), flags)
     first = cue.split()[0]
-    return _CueCheck(rx, fold(first) if first.isascii() else None, required_words(rx))
+    lead = fold(first) if first.isascii() else None
+    run = _WORD.match(lead) if lead else None
+    opens = (run.group(), run.group() + "s") if run else None
+    return _CueCheck(rx, lead, required_words(rx), opens)
 
 
 @lru_cache(maxsize=4)
@@ -115,9 +126,6 @@ def _cue_checks(path: Path = THEMES_TTL) -> tuple[tuple[str, frozenset[str], tup
         firsts = frozenset(w for c in caps + other for w in _words(c.split()[0])[:1])
         out.append((theme.key, firsts, tuple(checks)))
     return tuple(out)
-
-
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _words(text: str) -> list[str]:
@@ -140,16 +148,24 @@ def _first_word_index(path: Path = THEMES_TTL) -> tuple[frozenset[str], dict[str
 def tag_themes(text: str) -> list[str]:
     """Keys of the themes a text is about, in key order."""
     firsts, opens = _first_word_index()
+    words = set(_words(text))
     themes = 0  # the themes one of whose cues' first words the text holds
-    for w in firsts.intersection(_words(text)):
+    for w in firsts.intersection(words):
         themes |= opens[w]
     if not themes:  # no cue can start here: skip the regular expressions
         return []
     folded = fold(text)
+    # the tokens of the folded text (those of the lower-cased text unless it holds İ, ı or ſ)
+    tokens = words if text.isascii() else set(_WORD.findall(folded))
     keys: list[str] = []
     for key, _firsts, cues in _cue_checks():
-        if themes & 1 and any(cue.found_in(text, folded) for cue in cues):
-            keys.append(key)
+        if themes & 1:
+            for cue in cues:
+                if cue.opens is not None and cue.opens[0] not in tokens and cue.opens[1] not in tokens:
+                    continue  # no token where a match of this cue could begin
+                if cue.found_in(text, folded):
+                    keys.append(key)
+                    break
         themes >>= 1
     return keys
 

@@ -289,3 +289,48 @@ def test_sharper_rule_needs_hold_on_the_corpus() -> None:
 @given(st.lists(st.sampled_from([*_PIECES, "NO", "No\u00a0", "no\t", "only 5", "٣", "% of", "is no "]), min_size=1, max_size=14))
 def test_sharper_rule_needs_hold_on_random_texts(pieces: list[str]) -> None:
     _needs_hold("".join(pieces))
+
+
+# --------------------------------------------------------------------------- theme tagging
+
+
+def _tag_reference(text: str) -> list[str]:
+    """``tag_themes`` as first written: every theme whose first words the text holds, every cue
+    searched from where its first word first occurs."""
+    words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    folded = fold(text)
+    keys = []
+    for key, firsts, cues in themes._cue_checks():
+        if not firsts & words:
+            continue
+        for cue in cues:
+            if not may_match(cue.needs, folded):
+                continue
+            at = 0 if cue.lead is None else folded.find(cue.lead)
+            if at >= 0 and cue.pattern.search(text, at):
+                keys.append(key)
+                break
+    return keys
+
+
+def _cue_pieces() -> list[str]:
+    words = sorted({w for t in themes.load_themes() for c in t.cues for w in c.split()})
+    return [*words, " ", "-", "s", "'s", "’s", "x", ",", "İ", "ı", "ſ", "\u212a", "_"]
+
+
+_THEME_PIECES = _cue_pieces()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_THEME_PIECES), min_size=1, max_size=10), st.randoms(use_true_random=False))
+def test_tag_themes_agrees_with_the_first_reading(pieces: list[str], rnd: object) -> None:
+    text = "".join(p.upper() if rnd.random() < 0.3 else p for p in pieces)  # type: ignore[attr-defined]
+    assert themes.tag_themes(text) == _tag_reference(text)
+    spaced = " ".join(pieces)
+    assert themes.tag_themes(spaced) == _tag_reference(spaced)
+
+
+def test_tag_themes_agrees_with_the_first_reading_on_the_corpus() -> None:
+    for text in CLAUSES:
+        assert themes.tag_themes(text) == _tag_reference(text), text
