@@ -219,18 +219,21 @@ def _same_words(a: _Words, b: _Words, threshold: float) -> bool:
     short, long_ = shorter.tokens, longer.tokens
     if len(short) < 6:
         return a.tokens == b.tokens
-    # the shared words (as a multiset) bound the matching blocks from above: a cheap, exact reject.
+    # The shared words (as a multiset) bound the matching blocks from above: a cheap, exact reject.
     # Cheaper bounds on the shared words reject first: the reject test only gets truer as the count
     # falls (float division is monotonic in the numerator), so what a bound rejects, the count would.
-    def rejects(shared: int) -> bool:
-        return 2 * shared / (len(short) + len(long_)) < threshold and (
-            shared / len(short) < 0.92 or len(short) / len(long_) < 0.6)
-
-    # at most the shorter's words; at most the distinct words both hold plus the shorter's repeats
-    if rejects(len(short)) or rejects(len(shorter.distinct & longer.distinct) + len(short) - len(shorter.distinct)):
+    # The test: 2 * shared / total < threshold and (shared / len(short) < 0.92 or wide).
+    total = len(short) + len(long_)
+    wide = len(short) / len(long_) < 0.6
+    if wide and 2 * len(short) / total < threshold:  # bound: the shorter's words
+        return False
+    # bound: the distinct words both hold, plus the shorter's repeats
+    bound = len(shorter.distinct & longer.distinct) + len(short) - len(shorter.distinct)
+    if 2 * bound / total < threshold and (bound / len(short) < 0.92 or wide):
         return False
     counts = longer.counts
-    if rejects(sum(min(n, counts[w]) for w, n in shorter.counts.items() if w in counts)):
+    shared = sum(min(n, counts[w]) for w, n in shorter.counts.items() if w in counts)
+    if 2 * shared / total < threshold and (shared / len(short) < 0.92 or wide):
         return False
     sm = SequenceMatcher(None, short, long_, autojunk=False)
     if sm.ratio() >= threshold:
