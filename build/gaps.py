@@ -742,10 +742,15 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
         single_case = _Lazy(_SINGLE_CASE_GATED, sentence)  # looked for once, if a cue of a clause asks
         verdicts = [judge_clause(c, sentence, previous, gates=gates, single_case=single_case, folded=f)
                     for c, f in zip(clauses, folded, strict=True)]
-        praise_main = _main_clause_is_praise(clauses, verdicts, folded, [gates] * len(clauses))
+        praise_main: bool | None = None  # asked only of a fronted concession that states a gap
         for clause, verdict, clause_folded in zip(clauses, verdicts, folded, strict=True):
-            if not verdict.is_gap or (clause.fronted and praise_main):
+            if not verdict.is_gap:
                 continue
+            if clause.fronted:
+                if praise_main is None:
+                    praise_main = _main_clause_is_praise(clauses, verdicts, folded, [gates] * len(clauses))
+                if praise_main:
+                    continue
             for hit in verdict.hits:
                 kind = classify_hit(clause.text, hit, sentence, clause_folded)
                 if (sentence, kind) in seen:
