@@ -223,13 +223,32 @@ INDEPENDENT_CUE_RE = re.compile(r"\bindependent\b|\bprivate\b|\bLtd\b|\bLimited\
 PARTNERSHIP_CUE_RE = re.compile(r"known (?:collectively )?as|collaboration|consortium|partnership of", re.I)
 GEOGRAPHIC_BEFORE_RE = re.compile(r"(?:boundar(?:y|ies)|borders?|footprint|areas?|districts?|parts?|wards?|localit(?:y|ies)|towns?) of (?:the )?$", re.I)
 
+# patterns used once per name or candidate, compiled once
+_POSSESSIVE_S_RE = re.compile(r"'s\b")
+_NOT_NAME_WORD_RE = re.compile(r"[^A-Za-z0-9' ]+")
+_SPACES_RE = re.compile(r"\s+")
+_LEADING_NHS_RE = re.compile(r"^NHS\s+")
+_CCG_LONG_RE = re.compile(r"Clinical Commissioning Groups?")
+_HEADING_BODIES_RE = re.compile(r"^\d{1,2}\.?\s+(.+?)\s+(?:should|must)\b")
+_CAPITALS_RE = re.compile(r"[A-Z]{2,}")
+_TRAILING_CONNECTOR_RE = re.compile(r"\s+(?:and|&|of|for|on)$")
+_LEADING_CAPITAL_THE_RE = re.compile(r"^(?:The)\s+")
+_NOT_CAPITAL_RE = re.compile(r"[^A-Z]")
+_SPACE_OR_HYPHEN_RE = re.compile(r"[\s\-]+")
+_BODY_SEPARATOR_RE = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?=(?:[A-Z]|the\b))")
+_COLLECTIVE_START_RE = re.compile(r"^(?:All|The|the|Both|Four|Five|Six|\d+)\b")
+_ACRONYM_HEADED_RE = re.compile(r"[A-Z][A-Z&]{1,9}\s+(?:NHS\s+)?(?:Foundation\s+)?(?:Trust|CCG|Council)")
+_PLURAL_CCG_END_RE = re.compile(r"\s*(?:CCGs|Clinical Commissioning Groups)$")
+_CONJUNCT_RE = re.compile(r",\s*|\s+and\s+|\s*&\s*")
+_SITE_LEAD_RE = re.compile(r"^(?:The|At|At the|In|the)\s+")
+
 
 @functools.lru_cache(maxsize=8192)
 def norm_words(name: str) -> tuple[str, ...]:
     """Lower-case words of a name for comparison."""
     text = name.replace("&", " and ").replace("’", "'")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"[^A-Za-z0-9' ]+", " ", text).lower()
+    text = _POSSESSIVE_S_RE.sub("", text)
+    text = _NOT_NAME_WORD_RE.sub(" ", text).lower()
     words = []
     for w in text.split():
         w = COUNTY_ABBREVIATIONS.get(w, w)
@@ -517,7 +536,7 @@ class OrgIndex:
                 self.organisations[key].sources.append(source)
             self._register_aliases(key, aliases)
             return key
-        name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+        name = LEADING_THE_RE.sub("", name.strip())
         typ = type_hint or _type_of(name, "")
         key = _key_for(name, typ)
         if key in self.organisations:
@@ -558,7 +577,7 @@ class OrgIndex:
 
 
 def _fold(surface: str) -> str:
-    return re.sub(r"\s+", " ", surface.replace("&", "and")).lower()
+    return _SPACES_RE.sub(" ", surface.replace("&", "and")).lower()
 
 
 FOLDED_GATE = ("agency", "board")
@@ -694,8 +713,8 @@ def _type_of(name: str, context: str) -> str:
 def _key_for(name: str, typ: str) -> str:
     n = name
     if typ == "ClinicalCommissioningGroup":
-        n = re.sub(r"^NHS\s+", "", n)
-        n = re.sub(r"Clinical Commissioning Groups?", "CCG", n)
+        n = _LEADING_NHS_RE.sub("", n)
+        n = _CCG_LONG_RE.sub("CCG", n)
     words = norm_words(n)
     return slug(" ".join(words))
 
@@ -871,7 +890,7 @@ def find_candidates(structure: Structure) -> list[_Cand]:
     cands: list[_Cand] = []
     for i, (source, text) in enumerate(texts):
         if source == "recommendations":
-            m = re.match(r"^\d{1,2}\.?\s+(.+?)\s+(?:should|must)\b", text)
+            m = _HEADING_BODIES_RE.match(text)
             if m:
                 for name in split_bodies(m.group(1)):
                     cands.append(_Cand(name=name, family=_family_of(name) or "heading", type=_type_of(name, ""),
@@ -931,7 +950,7 @@ def _candidates_in(text: str, source: str, lower_words: Container[str], starts: 
         if name.startswith("Public Health"):
             continue
         fam, typ = HEAD_INFO[head]
-        if len(core_words(name)) == 0 and not re.search(r"[A-Z]{2,}", name.replace("CCG", "").replace("NHS", "")):
+        if len(core_words(name)) == 0 and not _CAPITALS_RE.search(name.replace("CCG", "").replace("NHS", "")):
             continue
         if typ == "NHSTrust" and "Foundation" in name:
             typ = "NHSFoundationTrust"
@@ -1015,8 +1034,8 @@ def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand],
         head_m = HEAD_RE.search(name)
         if head_m:
             name = name[: head_m.end()]
-        name = re.sub(r"\s+(?:and|&|of|for|on)$", "", name)
-        name = re.sub(r"^(?:The)\s+", "", name)
+        name = _TRAILING_CONNECTOR_RE.sub("", name)
+        name = _LEADING_CAPITAL_THE_RE.sub("", name)
         if not name or name in STOP_LEADING or len(name) < 2:
             continue
         after = ACRONYM_DEF_RE.match(text, m.end("name"))
@@ -1024,7 +1043,7 @@ def _role_and_acronym_candidates(text: str, source: str, out: list[_Cand],
                          acronym=defined or (after.group("acr") if after else None)))
     # acronym definitions after any capitalised name: "British Pregnancy Advisory Service (BPAS)"
     for m in _acronym_name_matches(text):
-        name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
+        name = POSSESSIVE_END_RE.sub("", m.group("name"))
         acronym = m.group("acr")
         if _acronym_fits(acronym, name):
             out.append(_Cand(name=name, family="acronym-def", type=_type_of(name, ""), source=source,
@@ -1072,10 +1091,10 @@ def _acronym_name_matches(text: str) -> Iterator[re.Match[str]]:
 
 
 def _acronym_fits(acr: str, name: str) -> bool:
-    letters = re.sub(r"[^A-Z]", "", acr.upper())
+    letters = _NOT_CAPITAL_RE.sub("", acr.upper())
     if len(letters) < 2:
         return False
-    words = [w for w in re.split(r"[\s\-]+", name.replace("&", " ")) if w]
+    words = [w for w in _SPACE_OR_HYPHEN_RE.split(name.replace("&", " ")) if w]
     caps = "".join(w[0].upper() for w in words if w[:1].isalpha())
     it = iter(caps)
     return bool(caps) and all(ch in it for ch in letters) and letters[0] == caps[0]
@@ -1085,8 +1104,8 @@ def split_bodies(text: str) -> list[str]:
     """Split a recommendation heading's list of bodies: commas, "and"; names containing "and"
     ("Stafford and Surrounds CCG") stay whole because a part without a head word is joined to the
     next part when together they end in a head."""
-    text = re.sub(r"\s+", " ", text).strip()
-    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:[A-Z]|the\b))", text) if p.strip()]
+    text = _SPACES_RE.sub(" ", text).strip()
+    parts = [p.strip() for p in _BODY_SEPARATOR_RE.split(text) if p.strip()]
     out: list[str] = []
     i = 0
     while i < len(parts):
@@ -1166,9 +1185,9 @@ def build_org_index(structure: Structure) -> OrgIndex:
     # 1. names with heads, longest first so that short forms join full ones
     deferred: list[_Cand] = []
     for c in sorted(headed, key=lambda c: -len(core_words(c.name))):
-        if c.family == "ccg" and re.match(r"^(?:All|The|the|Both|Four|Five|Six|\d+)\b", c.name):
+        if c.family == "ccg" and _COLLECTIVE_START_RE.match(c.name):
             continue
-        if re.fullmatch(r"[A-Z][A-Z&]{1,9}\s+(?:NHS\s+)?(?:Foundation\s+)?(?:Trust|CCG|Council)", c.name):
+        if _ACRONYM_HEADED_RE.fullmatch(c.name):
             deferred.append(c)  # "SSSFT Trust": resolved through the acronym once acronyms are known
             continue
         cl = find_cluster(c.name, c.family)
@@ -1187,8 +1206,8 @@ def build_org_index(structure: Structure) -> OrgIndex:
     for c in cands:
         if c.family != "ccg-plural":
             continue
-        body = re.sub(r"\s*(?:CCGs|Clinical Commissioning Groups)$", "", c.name)
-        conj = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", body) if p.strip()]
+        body = _PLURAL_CCG_END_RE.sub("", c.name)
+        conj = [p.strip() for p in _CONJUNCT_RE.split(body) if p.strip()]
         if len(conj) < 2:
             continue
         known = [find_cluster(f"{p} CCG", "ccg") for p in conj]
@@ -1389,7 +1408,7 @@ def _canonical(cl: dict) -> str:
     def score(n: str) -> tuple[int, int, int, int]:
         has_head = 1 if _family_of(n) else 0
         typo_penalty = 0
-        short = re.sub(r"Clinical Commissioning Groups?", "CCG", n)  # one spelling of the head
+        short = _CCG_LONG_RE.sub("CCG", n)  # one spelling of the head
         return (has_head, len(core_words(n)) + len(norm_words(short)), names[n], -typo_penalty)
 
     return max(names, key=score)
@@ -1409,7 +1428,7 @@ def _cluster_type(cl: dict) -> str:
 
 def _resolve_in_clusters(name: str, clusters: list[dict], acronyms: dict[str, dict]) -> dict | None:
     """The one cluster a name belongs to (same family when the name has a head), else None."""
-    name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+    name = LEADING_THE_RE.sub("", name.strip())
     if name in acronyms:
         return acronyms[name]
     fam = _family_of(name)
@@ -1521,7 +1540,7 @@ def _attach_sites(structure: Structure, clusters: list[dict], acronyms: dict[str
         if not SITE_HEAD_WORD_RE.search(p.text):  # every site name ends in one of them
             continue
         for m in _site_matches(p.text):
-            site = re.sub(r"^(?:The|At|At the|In|the)\s+", "", m.group("site").strip())
+            site = _SITE_LEAD_RE.sub("", m.group("site").strip())
             window_before = p.text[max(0, m.start() - 60): m.start()]
             window_after = p.text[m.end(): m.end() + 70]
             owner = None

@@ -103,8 +103,11 @@ def assign_responsibility(groups: list[RecommendationGroup], recs: list[Recommen
     return warnings
 
 
+_COLLECTIVE_RE = re.compile(r"\bCCGs\b|Clinical Commissioning Groups|^(?:the|all) CCG", re.I)
+
+
 def _is_collective(name: str) -> bool:
-    return bool(re.search(r"\bCCGs\b|Clinical Commissioning Groups|^(?:the|all) CCG", name, re.I))
+    return bool(_COLLECTIVE_RE.search(name))
 
 
 def _extract_relations(ex: Extraction, structure: Structure, orgs: OrgIndex) -> None:

@@ -21,8 +21,12 @@ HEADING_RE = re.compile(
 ITEM_RE = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<text>.*)$", re.S)
 
 
+_SPACES_RE = re.compile(r"\s+")
+_CLOSING_RE = re.compile(r"^(?:an action plan|please submit)", re.I)
+
+
 def fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 def parse_recommendations(lines: list[str]) -> tuple[list[RecommendationGroup], list[Recommendation], list[str]]:
@@ -67,6 +71,6 @@ def parse_recommendations(lines: list[str]) -> tuple[list[RecommendationGroup], 
             last = Recommendation(number=num, text=fold(item.group("text")), group=group.number)
             recs.append(last)
             continue
-        if last is not None and not re.match(r"^(?:an action plan|please submit)", line, re.I):
+        if last is not None and not _CLOSING_RE.match(line):
             last.text = fold(last.text + " " + line)
     return groups, recs, warnings

@@ -37,6 +37,8 @@ MANAGEMENT_TITLES = {"leadership and management": "5.1", "leadership & managemen
                      "training and supervision": "5.3"}
 NUMBERED_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(.*)$", re.S)
 FINDING_SECTIONS = ("journey", "management")
+_SENTENCE_START_RE = re.compile(r"^[A-Z“\"‘'(]")
+_CONTINUATION_RE = re.compile(r"^(?:and|or|to|,)\b")
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -129,8 +131,8 @@ def segment(text: str) -> Structure:
         if nm and in_findings:
             cand = nm.group(1)
             rest = nm.group(2)
-            capitalised = bool(re.match(r"^[A-Z“\"‘'(]", rest))
-            if _fits_after(last_number, cand, section_num, capitalised) and not re.match(r"^(?:and|or|to|,)\b", rest):
+            capitalised = bool(_SENTENCE_START_RE.match(rest))
+            if _fits_after(last_number, cand, section_num, capitalised) and not _CONTINUATION_RE.match(rest):
                 number, body = cand, nm.group(2)
                 last_number = cand
         if in_findings and number is None and current.paragraphs and current.paragraphs[-1].number:
