@@ -887,6 +887,12 @@ def find_candidates(structure: Structure) -> list[_Cand]:
         gated = _split_starts(_literal_starts(lowered, FOLDED_GATE), offsets)
         folded_at = [_literal_starts(lowered[offsets[i]: offsets[i] + len(texts[i][1])], prefixes) if gated[i] else []
                      for i in range(len(texts))]
+    # heads and capitalised lexicon names, scanned in the whole report at once: joined by a NUL,
+    # which no match holds and which, like a text's ends, is neither a word character nor white space
+    # nor "-", so the scan finds in each text what a scan of the text alone finds
+    joined = "\x00".join(t for _, t in texts)
+    heads = _split_found(_scan(HEAD_SCAN_RE, joined, _WORD_CHAR_RE), offsets)
+    exact = _split_found(_scan(lex.exact_capital, joined, _WORD_OR_HYPHEN_RE), offsets)
     cands: list[_Cand] = []
     for i, (source, text) in enumerate(texts):
         if source == "recommendations":
@@ -896,16 +902,34 @@ def find_candidates(structure: Structure) -> list[_Cand]:
                     cands.append(_Cand(name=name, family=_family_of(name) or "heading", type=_type_of(name, ""),
                                        source="recommendations"))
                 continue
-        cands.extend(_candidates_in(text, source, lower_words, _Starts(role_at[i], folded_at[i])))
+        cands.extend(_candidates_in(text, source, lower_words, _Starts(role_at[i], folded_at[i], heads[i], exact[i])))
     return cands
 
 
+_Found = tuple[int, int, str]  # start, end and text of a match
+
+
 class _Starts(NamedTuple):
-    """Where, in one text, matches of the role and folded lexicon patterns can start (found for the
-    whole report at once)."""
+    """What the scans of the whole report found in one of its texts: where matches of the role and
+    folded lexicon patterns can start, the heads, and the lexicon's names that start in capitals."""
 
     role: list[int]
     folded: list[int] | None  # None: not known, search the text (empty when it holds no gate word)
+    heads: list[_Found] | None = None  # None: not known, search the text
+    exact: list[_Found] | None = None
+
+
+def _split_found(matches: Iterable[re.Match[str]], offsets: list[int]) -> list[list[_Found]]:
+    """Matches in texts joined by one character (at ``offsets``), none of which holds a joining
+    character, as the matches of each text."""
+    out: list[list[_Found]] = [[] for _ in offsets]
+    i = 0
+    for m in matches:
+        at = m.start()
+        while i + 1 < len(offsets) and offsets[i + 1] <= at:
+            i += 1
+        out[i].append((at - offsets[i], m.end() - offsets[i], m.group(0)))
+    return out
 
 
 def _literal_starts(text: str, literals: Iterable[str]) -> list[int]:
@@ -934,16 +958,18 @@ def _split_starts(positions: list[int], offsets: list[int]) -> list[list[int]]:
 def _candidates_in(text: str, source: str, lower_words: Container[str], starts: _Starts | None = None) -> list[_Cand]:
     out: list[_Cand] = []
     prev_start = prev_end = 0
-    for m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE):
-        head = m.group(0)
+    heads = starts.heads if starts is not None else None
+    if heads is None:
+        heads = [(m.start(), m.end(), m.group(0)) for m in _scan(HEAD_SCAN_RE, text, _WORD_CHAR_RE)]
+    for head_start, head_end, head in heads:
         # the head must end the name: skip "Trust" in "Trust board" is fine, but skip heads followed by
         # another head word of a longer head (handled by alternation order)
-        window = max(0, m.end() - 45)
+        window = max(0, head_end - 45)
         # a search of the heads from ``window`` finds the ones this scan finds from there (and so
         # this one) unless it starts inside the head found before (heads are under 45 characters)
-        known = None if prev_start < window < prev_end else m.start()
-        prev_start, prev_end = m.start(), m.end()
-        found = _name_before(text, m.end(), lower_words, known)
+        known = None if prev_start < window < prev_end else head_start
+        prev_start, prev_end = head_start, head_end
+        found = _name_before(text, head_end, lower_words, known)
         if not found:
             continue
         name, start = found
@@ -956,7 +982,7 @@ def _candidates_in(text: str, source: str, lower_words: Container[str], starts: 
             typ = "NHSFoundationTrust"
         before = text[max(0, start - 40): start]
         geographic = bool(GEOGRAPHIC_BEFORE_RE.search(before))
-        acr = ACRONYM_DEF_RE.match(text, m.end())
+        acr = ACRONYM_DEF_RE.match(text, head_end)
         out.append(_Cand(name=name, family=fam, type=typ, source=source, geographic=geographic,
                          acronym=acr.group("acr") if acr else None))
     # public health teams of councils
@@ -964,10 +990,14 @@ def _candidates_in(text: str, source: str, lower_words: Container[str], starts: 
         out.extend(_public_health_candidates(text, source))
     # lexicon: national bodies and standard multi-agency arrangements
     lex = _lexicon_patterns()
-    exact = lex.exact if any(all(w in text for w in words) for words in lex.lower_words) else lex.exact_capital
-    for mm in _scan(exact, text, _WORD_OR_HYPHEN_RE):
-        family, typ = lex.lookup[_fold(mm.group(0))]
-        out.append(_Cand(name=mm.group(0), family=family, type=typ, source=source))
+    exact = starts.exact if starts is not None else None  # found with exact_capital
+    lower_start = any(all(w in text for w in words) for words in lex.lower_words)
+    if exact is None or lower_start:
+        pattern = lex.exact if lower_start else lex.exact_capital
+        exact = [(m.start(), m.end(), m.group(0)) for m in _scan(pattern, text, _WORD_OR_HYPHEN_RE)]
+    for _, _, surface in exact:
+        family, typ = lex.lookup[_fold(surface)]
+        out.append(_Cand(name=surface, family=family, type=typ, source=source))
     folded_at = starts.folded if starts is not None else None
     if folded_at is None:
         lowered = text.lower()
