@@ -81,11 +81,11 @@ class _CueCheck:
     pattern: re.Pattern[str]
     lead: str | None
     needs: Need
-    # The token (a run of [a-z0-9] in folded text) a match begins with is the first word's first run,
-    # or that run with "s" added: the look-behind puts a match at a token's start and the first word
-    # ends that run (a hyphen, apostrophe, space or the end follows). None: the first word is not ASCII
-    # or does not begin with a letter or digit.
-    opens: tuple[str, str] | None = None
+    # Tokens (runs of [a-z0-9] in folded text) every match holds: each run of the cue's letters and
+    # digits is a whole token (the look-behind, the spaces or hyphens between words and the cue's own
+    # punctuation end it), the last one perhaps with the plural "s". Per run, the tokens that do;
+    # None: the cue is not ASCII.
+    tokens: tuple[tuple[str, ...], ...] | None = None
 
     def found_in(self, text: str, folded: str) -> bool:
         """Does the cue occur in ``text`` (``folded``: its ``fold``)? The pattern is tried (``match``,
@@ -109,9 +109,17 @@ def _cue_check(cue: str, flags: int) -> _CueCheck:
     rx = re.compile(_cue_pattern(cue), flags)
     first = cue.split()[0]
     lead = fold(first) if first.isascii() else None
-    run = _WORD.match(lead) if lead else None
-    opens = (run.group(), run.group() + "s") if run else None
-    return _CueCheck(rx, lead, required_words(rx), opens)
+    return _CueCheck(rx, lead, required_words(rx), _cue_tokens(cue))
+
+
+def _cue_tokens(cue: str) -> tuple[tuple[str, ...], ...] | None:
+    if not cue.isascii():
+        return None
+    folded = fold(cue)
+    runs: list[tuple[str, ...]] = [(run,) for run in _WORD.findall(folded)]
+    if runs and folded[-1].isalnum():  # the plural ("s") joins the last run
+        runs[-1] = (runs[-1][0], runs[-1][0] + "s")
+    return tuple(runs)
 
 
 @lru_cache(maxsize=4)
@@ -145,6 +153,16 @@ def _first_word_index(path: Path = THEMES_TTL) -> tuple[frozenset[str], dict[str
     return frozenset(index), index
 
 
+def _holds(tokens: set[str], needed: tuple[tuple[str, ...], ...]) -> bool:
+    for spellings in needed:
+        for t in spellings:
+            if t in tokens:
+                break
+        else:
+            return False
+    return True
+
+
 def tag_themes(text: str) -> list[str]:
     """Keys of the themes a text is about, in key order."""
     firsts, opens = _first_word_index()
@@ -161,8 +179,8 @@ def tag_themes(text: str) -> list[str]:
     for key, _firsts, cues in _cue_checks():
         if themes & 1:
             for cue in cues:
-                if cue.opens is not None and cue.opens[0] not in tokens and cue.opens[1] not in tokens:
-                    continue  # no token where a match of this cue could begin
+                if cue.tokens is not None and not _holds(tokens, cue.tokens):
+                    continue  # a token every match of this cue holds is missing
                 if cue.found_in(text, folded):
                     keys.append(key)
                     break

@@ -334,3 +334,23 @@ def test_tag_themes_agrees_with_the_first_reading(pieces: list[str], rnd: object
 def test_tag_themes_agrees_with_the_first_reading_on_the_corpus() -> None:
     for text in CLAUSES:
         assert themes.tag_themes(text) == _tag_reference(text), text
+
+
+def _cue_texts() -> list[str]:
+    out = []
+    for t in themes.load_themes():
+        for c in t.cues:
+            out += [c, c.upper(), c + "s", c + "’s", f"({c}).", f"x-{c}-y", f"the {c.replace(' ', '-')} and", c.replace("i", "İ")]
+    return out
+
+
+def test_every_match_holds_the_cue_tokens() -> None:
+    matched = 0
+    for text in _cue_texts() + CLAUSES:
+        tokens = set(re.findall(r"[a-z0-9]+", fold(text)))
+        for _key, _firsts, cues in themes._cue_checks():
+            for cue in cues:
+                if cue.tokens is not None and cue.pattern.search(text):
+                    matched += 1
+                    assert themes._holds(tokens, cue.tokens), (cue.pattern.pattern, text)
+    assert matched > 1000
