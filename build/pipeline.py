@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import services
 from .citations import extract_citations
 from .commissioning import extract_arrangements
 from .errors import ReportError
@@ -35,6 +36,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "text") -> Extrac
 
 
 def extract_document(doc: Document) -> Extraction:
+    services.start_document()
     structure = segment(doc.text)
     _check_is_report(doc, structure)
     warnings = list(doc.warnings)

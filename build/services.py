@@ -181,6 +181,12 @@ def load_lexicon(path: str | None = None) -> ServiceLexicon:
                           topics_longest=max(len(w) for w in topics))
 
 
+def start_document() -> None:
+    """Forget the last report's sentences: ``find_services`` remembers a sentence's answer while one
+    report is extracted (several stages read each sentence), not across reports."""
+    _find_services.cache_clear()
+
+
 def find_services(text: str, topical: bool = False) -> list[ServiceMention]:
     """All service mentions in ``text``, in order; where two would overlap the longer wins.
 
