@@ -273,10 +273,21 @@ def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
             i = parent[i]
         return i
 
+    groups = [r.group for r in recommendations]
+    lengths = [len(w.tokens) for w in words]
     for i in range(n):
+        group, length = groups[i], lengths[i]
         for j in range(i + 1, n):
-            ri, rj = recommendations[i], recommendations[j]
-            if ri.group == rj.group or find(i) == find(j):
+            if groups[j] == group:
+                continue
+            # the first rejects of _same_words, by length alone, before any call
+            short, long_ = (length, lengths[j]) if length <= lengths[j] else (lengths[j], length)
+            if short < 6:
+                if short != long_:
+                    continue
+            elif short / long_ < 0.6 and 2 * short / (short + long_) < SAME_WORDING:
+                continue
+            if find(i) == find(j):
                 continue
             if _same_words(words[i], words[j], SAME_WORDING):
                 parent[find(j)] = find(i)
