@@ -296,8 +296,7 @@ def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
         clusters.setdefault(find(i), []).append(i)
     out: list[list[str]] = []
     for members in clusters.values():
-        groups = {recommendations[i].group for i in members}
-        if len(members) >= 2 and len(groups) >= 2:
+        if len(members) >= 2 and len({groups[i] for i in members}) >= 2:
             out.append([recommendations[i].number for i in sorted(members)])
     position = {r.number: i for i, r in enumerate(recommendations)}
     out.sort(key=lambda nums: position[nums[0]])
