@@ -38,10 +38,12 @@ try:  # ru_maxrss survives exec (it may be the benchmark's own peak); VmHWM is t
 except (OSError, StopIteration):
     pass
 child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = {"parent_cpu": me.ru_utime + me.ru_stime, "workers_cpu": kids.ru_utime + kids.ru_stime}
 print(json.dumps({"wall": wall, "built": len([x for x in r.reports if x.error is None]),
                   "failed": len(r.errors), "unchanged": len(r.unchanged), "parent_mb": self_kb / 1024,
                   "worker_mb": child_kb / 1024, "errors": r.errors[:5],
-                  "extract_s": sum(x.seconds for x in r.reports), "timings": r.timings}))
+                  "extract_s": sum(x.seconds for x in r.reports), "timings": r.timings, **cpu}))
 """
 
 
@@ -95,6 +97,12 @@ def main() -> None:
     print(f"first build: {first['built']} built, {first['failed']} failed in {first['wall']:.1f} s "
           f"= {rate:.2f} reports/s ({per_report:.3f} s per report in a worker: read, extract, assemble)")
     print("phases (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in first.get("timings", {}).items()))
+    n = max(1, first["built"])
+    total_cpu = first["parent_cpu"] + first["workers_cpu"]
+    print(f"CPU: {first['workers_cpu'] / n * 1000:.0f} ms per report in the workers + {first['parent_cpu'] / n * 1000:.0f} ms "
+          f"in the parent (store writes, start-up) = {total_cpu / n * 1000:.0f} ms; "
+          f"{n * os.cpu_count() / total_cpu if total_cpu else 0:.1f} reports/s if every CPU were free "
+          f"({os.cpu_count()} CPUs)")
     print(f"reading alone (read.read_file: {args.format} -> normalised text, no extraction): "
           f"{read_rate:.1f} reports/s")
     print(f"peak memory: parent {first['parent_mb']:.0f} MB, largest worker {first['worker_mb']:.0f} MB "
