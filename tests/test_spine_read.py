@@ -89,9 +89,18 @@ WORDY = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFG
 @given(st.lists(WORDY, max_size=40), st.sampled_from(["text", "markdown"]))
 def test_normalise_never_crashes_and_loses_no_words(lines, fmt):
     """Without page numbers there is no page furniture to drop: every letter of the input survives,
-    in order (markup characters and line breaks may go)."""
+    in order (markup characters, line breaks and, in text, list markers such as "o " and "b) " — the
+    bullet glyphs PDFs give as letters — may go)."""
     import re
+
+    from clasgraph.build.read import BULLET_RE
 
     raw = "\n".join(lines)
     out = normalise(raw, fmt)
-    assert re.sub(r"[^A-Za-z]", "", out) == re.sub(r"[^A-Za-z]", "", raw)
+    kept = [BULLET_RE.sub("", line, count=1) for line in lines] if fmt == "text" else lines
+    assert re.sub(r"[^A-Za-z]", "", out) == re.sub(r"[^A-Za-z]", "", "\n".join(kept))
+
+
+def test_letter_list_markers_are_dropped_as_bullets():
+    assert normalise("o :", "text") == ":\n"  # "o " at a line's start is a bullet glyph (PDF Symbol fonts)
+    assert normalise("b) the health visitors", "text") == "the health visitors\n"
