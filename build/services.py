@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import compress, count, repeat
+from operator import is_
 from pathlib import Path
 
 from ..graph.vocab import SERVICE_SCHEME, SKOS
@@ -87,14 +89,61 @@ class ServiceLexicon:
         return out
 
 
-@functools.lru_cache(maxsize=65536)  # a report has a few thousand distinct words; each is normalised once
-def norm_token(tok: str) -> str:
-    t = tok.lower().replace("’", "").replace("'", "").replace("`", "")
+def _normalise(tok: str) -> str:
+    t = tok.lower()
+    if "’" in t or "'" in t or "`" in t:
+        t = t.replace("’", "").replace("'", "").replace("`", "")
     if t == "&":
         return "and"
-    if len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "ics")):
+    if len(t) > 3 and t[-1] == "s" and not t.endswith(("ss", "ics")):
         t = t[:-1]
     return t
+
+
+class _WordTable:
+    """``norm_token`` with a memory of the words seen (a report has a few thousand distinct words;
+    each is normalised once) and of whether each begins a label, or a label or topical cue."""
+
+    LIMIT = 65536  # words remembered before starting afresh
+
+    def __init__(self) -> None:
+        self.norm: dict[str, str] = {}
+        self.begins: dict[bool, dict[str, bool]] = {False: {}, True: {}}  # topical -> word -> begins one
+
+    def __call__(self, tok: str) -> str:
+        norm = self.norm.get(tok)
+        if norm is None:
+            norm = self.norm[tok] = _normalise(tok)
+        return norm
+
+    def begin(self, words: list[str], topical: bool) -> list[bool]:
+        """Per word: does a label (with ``topical``, a label or a topical cue) begin with it?"""
+        if len(self.norm) > self.LIMIT:
+            self.cache_clear()  # before reading the flags, which must all be known afterwards
+        begins = self.begins[topical]
+        flags = list(map(begins.get, words))
+        if None in flags:
+            self._learn(set(compress(words, map(is_, flags, repeat(None)))))
+            flags = list(map(begins.get, words))
+        return flags  # type: ignore[return-value]  # every word is known now
+
+    def _learn(self, new: set[str]) -> None:
+        labels, topics = _label_trie(False), _label_trie(True)
+        norms, plain, topical = self.norm, self.begins[False], self.begins[True]
+        for w in new:
+            norm = norms.get(w)
+            if norm is None:
+                norm = norms[w] = _normalise(w)
+            plain[w] = norm in labels
+            topical[w] = norm in topics
+
+    def cache_clear(self) -> None:
+        self.norm.clear()
+        for begins in self.begins.values():
+            begins.clear()
+
+
+norm_token = _WordTable()
 
 
 _PLURAL_END_RE = re.compile(r"['’`]?s$")
@@ -215,33 +264,39 @@ def _label_trie(topical: bool) -> _Trie:
 
 @functools.lru_cache(maxsize=16384)
 def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
-    trie = _label_trie(topical)
     words = TOKEN_RE.findall(text)
-    norm = list(map(norm_token, words))
-    # the word positions where some label begins; most words of a sentence begin none
-    hits = [i for i, w in enumerate(norm) if w in trie]
-    if not hits:
+    table = norm_token
+    begins = table.begin(words, topical)
+    # most sentences name no service: none of their words begins a label
+    if True not in begins:
         return ()
+    trie = _label_trie(topical)
+    norm = table.norm
+    n_words = len(words)
     out: list[ServiceMention] = []
     free = 0  # the first word not inside a mention already found
     # where each word starts, found on demand: a word starts at the first occurrence of its text after
     # the word before it (what lies between words cannot begin a word), so no match objects are made
     starts_at: list[int] = []
     pos = 0
-    for i in hits:
+    # the word positions where some label begins (most words of a sentence begin none)
+    for i in compress(count(), begins):
         if i < free:
             continue
         # every label that starts here (walking the trie), then the longest whose acronyms are capitals
-        found: list[tuple[int, Label]] = []
-        node = trie
-        j = i
-        while j < len(norm) and norm[j] in node:
-            label, node = node[norm[j]]
+        label, node = trie[norm[words[i]]]
+        found: list[tuple[int, Label]] = [(1, label)] if label is not None else []
+        j = i + 1
+        while j < n_words:
+            step = node.get(norm[words[j]])
+            if step is None:
+                break
+            label, node = step
             j += 1
             if label is not None:
                 found.append((j - i, label))
         for n, label in reversed(found):
-            if any(c and not is_acronym_token(words[i + k]) for k, c in enumerate(label.caps)):
+            if True in label.caps and any(c and not is_acronym_token(words[i + k]) for k, c in enumerate(label.caps)):
                 continue
             while len(starts_at) < i + n:
                 pos = text.find(words[len(starts_at)], pos)
