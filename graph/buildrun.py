@@ -272,8 +272,7 @@ def run_build(
     and warn where it does not conform (about 0.1 s a report). ``warm_queries``: after a store update,
     answer every canned query once so that its first ``clasgraph query`` is served from the cache
     (on 1,000 reports this takes a minute or more; otherwise each question costs that once, on first
-    use). Raises ``BuildError`` only
-    for problems with the run as a whole.
+    use). Raises ``BuildError`` only for problems with the run as a whole.
     """
     from ..build.discover import discover
 
@@ -375,9 +374,9 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                 first = first_of.get(r.key)
                 if first is None or order[r.source] < order[first.source]:
                     first_of[r.key] = r  # the same report twice (a PDF and its text, a copy): the first one
-                    if feeder is not None:
+                    if feeder is not None:  # (one that came later in the input but finished sooner is replaced)
                         feeder.put(_FileBackedReport(r.key, store_source(by_path[r.source]), r.sha256,
-                                                     Path(r.nt_file)))
+                                                     Path(r.nt_file)), replace=first is not None)
             if on_report is not None:
                 on_report(r)
 
@@ -465,12 +464,13 @@ class _StoreFeeder:
             if self.error is not None:
                 continue  # drain: the build is failing
             try:
-                self.writer.put(item)
+                report, replace = item
+                self.writer.put(report, replace=replace)
             except BaseException as exc:  # handed to the main thread by check() / close()
                 self.error = exc
 
-    def put(self, report: Any) -> None:
-        self._queue.put(report)
+    def put(self, report: Any, replace: bool = False) -> None:
+        self._queue.put((report, replace))
 
     def check(self) -> None:
         if self.error is not None:

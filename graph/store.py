@@ -430,13 +430,13 @@ class StoreWriter:
 
     # -- writing
 
-    def put(self, report: StoredReport) -> None:
+    def put(self, report: StoredReport, replace: bool = False) -> None:
         """Store ``report`` (skipped if the store holds it unchanged; a later report with the same key
-        replaces an earlier one of this update, with a warning)."""
+        replaces an earlier one of this update, with a warning unless ``replace`` says it is meant to)."""
         if self._done:
             raise StoreError(f"{self.store_dir}: this update was already committed")
         earlier = self._incoming.get(report.key)
-        if earlier is not None and earlier.source != report.source:
+        if earlier is not None and earlier.source != report.source and not replace:
             self.result.warnings.append(
                 f"{report.source}: same report key {report.key!r} as {earlier.source}; the later one is stored")
         self._incoming[report.key] = report

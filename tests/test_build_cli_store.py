@@ -260,3 +260,26 @@ def test_scratch_of_killed_builds_is_cleaned(tmp_path: Path, monkeypatch: pytest
         (d / "000001.nt.z").write_bytes(b"x")
     buildrun._clean_stale_scratch()
     assert not stale.exists() and live.exists()
+
+
+def test_the_same_report_twice_keeps_the_first_even_when_it_finishes_last(tmp_path: Path, monkeypatch) -> None:
+    from clasgraph.graph import buildrun
+
+    text = synth.generated_report(31, "Kestrelmouth")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    synth.render_html(text, tmp_path / "r.html", area="Kestrelmouth")
+    real = buildrun._extract_all
+
+    def finishing_in_reverse(todo, jobs, progress, fail_fast, max_bytes, on_report, scratch, check_shapes=False):
+        outcomes = real(todo, jobs, progress, fail_fast, max_bytes, None, scratch, check_shapes)
+        for r in reversed(outcomes):  # as parallel workers may: the later file is done first
+            on_report(r)
+        return outcomes
+
+    monkeypatch.setattr(buildrun, "_extract_all", finishing_in_reverse)
+    r = run_build([tmp_path], store_dir=tmp_path / "store", jobs=1)
+    first = r.reports[0].source
+    assert r.ok and [w for w in r.warnings if "same report" in w] == [
+        f"{r.reports[1].source}: the same report as {first} (key {r.reports[0].key}); built once, from {first}"]
+    (entry,) = read_index(tmp_path / "store").reports.values()
+    assert entry.source == str(Path(first).resolve())
