@@ -453,7 +453,7 @@ class StoreWriter:
         self._batch.append((report, data))
         self._batch_size = sum(len(d) for _r, d in self._batch)
         self._entries[report.key] = ReportEntry(key=report.key, graph=report.graph_iri, source=report.source,
-                                                sha256=report.sha256, triples=data.count(b"\n"))
+                                                sha256=report.sha256, triples=_triple_count(data))
         if self._batch_size >= self.batch_bytes:
             self.flush()
 
@@ -469,8 +469,8 @@ class StoreWriter:
             g = ox.NamedNode(r.graph_iri)
             if r.graph_iri in self._loaded or (r.key in self._old.reports and store.contains_named_graph(g)):
                 store.remove_graph(g)
-        quads = b"".join(data.replace(b" .\n", f" <{r.graph_iri}> .\n".encode()) for r, data in batch)
         try:
+            quads = b"".join(_as_nquads(data, r.graph_iri) for r, data in batch)
             store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(_bad_report(batch) or f"report graphs are not valid N-Triples: {_first_line(exc)}") from None
@@ -535,6 +535,34 @@ class StoreWriter:
         result.written = True
         result.reports = len(new.reports)
         return result
+
+
+def _plain_layout(ntriples: bytes) -> bool:
+    return ntriples.count(b" .\n") == ntriples.count(b"\n") and (not ntriples or ntriples.endswith(b" .\n"))
+
+
+def _triple_count(ntriples: bytes) -> int:
+    if _plain_layout(ntriples):
+        return ntriples.count(b"\n")
+    import pyoxigraph as ox
+
+    try:
+        return sum(1 for _ in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    except (SyntaxError, ValueError):
+        return 0  # reported, naming the report, when the batch is loaded
+
+
+def _as_nquads(ntriples: bytes, graph_iri: str) -> bytes:
+    """N-Triples as N-Quads in the named graph ``graph_iri``. N-Triples as clasgraph writes them (every
+    line one triple ending " .", no comments or blank lines; a literal's line breaks are escaped) only
+    need the graph name put before each line's final dot; anything else is parsed and written again."""
+    if _plain_layout(ntriples):
+        return ntriples.replace(b" .\n", f" <{graph_iri}> .\n".encode())
+    import pyoxigraph as ox
+
+    g = ox.NamedNode(graph_iri)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def _bad_report(batch: list[tuple[StoredReport, bytes]]) -> str | None:

@@ -200,3 +200,13 @@ def test_build_warms_the_query_cache_when_asked(tmp_path, monkeypatch):
     assert cached_answers(tmp_path / "b") > 5
     assert run(main, ["query", str(tmp_path / "a"), "who-commissions-what"]).exit_code == 0
     assert cached_answers(tmp_path / "a") == 1  # the first question asked is answered once, then cached
+
+
+def test_writer_takes_ntriples_of_any_layout(tmp_path):
+    d = tmp_path / "s"
+    rep = vocab.report_iri("a-2015")
+    loose = (f'# written by hand\r\n<{rep}> <{vocab.RDFS}label> "a . b" .  \r\n\r\n'
+             f'<{rep}> <{vocab.CLAS}number> "1.1" .').encode()  # CRLF, a comment, blank line, no final newline
+    st.update_store(d, [st.StoredReport(key="a-2015", source="a.txt", sha256="1", ntriples=loose)])
+    assert count(d, "a-2015") == 2 and labels(d) == {"a . b"}
+    assert st.read_index(d).reports["a-2015"].triples == 2
