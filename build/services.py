@@ -285,6 +285,8 @@ def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
             continue
         # every label that starts here (walking the trie), then the longest whose acronyms are capitals
         label, node = trie[norm[words[i]]]
+        if label is None and (i + 1 == n_words or norm[words[i + 1]] not in node):
+            continue  # the commonest case: a word that begins only longer labels, none of which follow
         found: list[tuple[int, Label]] = [(1, label)] if label is not None else []
         j = i + 1
         while j < n_words:
