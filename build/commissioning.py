@@ -214,18 +214,24 @@ def _is_site_surface(orgs: OrgLookup, key: str, surface: str) -> bool:
     return s not in {_norm(org.name), *(_norm(a) for a in org.aliases)}
 
 
+LEADING_LOWER_THE_RE = re.compile(r"^the\s+")
+NOT_NAME_CHARS_RE = re.compile(r"[^a-z0-9']+")
+
+
 @functools.lru_cache(maxsize=8192)  # the same names and surfaces are compared sentence after sentence
 def _norm(text: str) -> str:
     text = text.lower().replace("’", "'").replace("&", " and ")
-    text = re.sub(r"^the\s+", "", text)
-    return re.sub(r"[^a-z0-9']+", " ", text).strip()
+    text = LEADING_LOWER_THE_RE.sub("", text)
+    return NOT_NAME_CHARS_RE.sub(" ", text).strip()
 
 
 class SentenceView:
     """One sentence with its organisation, service and place mentions (places are read on first use:
     most sentences state nothing that needs them)."""
 
-    def __init__(self, text: str, orgs: OrgLookup, area: str | None, folded: str | None = None) -> None:
+    def __init__(self, text: str, orgs: OrgLookup, area: str | None, folded: str | None = None,
+                 cue_mask: int | None = None) -> None:
+        self.cue_mask = cue_mask  # CUE_FILTER.mask of the sentence, if the caller has it already
         self.text = text
         self.folded = fold(text) if folded is None else folded  # for the keyword prefilters of its patterns
         self.orgs = orgs
@@ -300,7 +306,7 @@ class SentenceView:
             if BUILDING_BEFORE_RE.search(self.text[: m.start()]):
                 continue  # "Huntercombe Hospital in Stafford": where a building is, not what a statement covers
             n = _norm(place)
-            scope: str | None = _fold(re.sub(r"^the\s+", "", place))
+            scope: str | None = _fold(LEADING_LOWER_THE_RE.sub("", place))
             if n in WHOLE_AREA or (area_n and n in (area_n, f"whole of {area_n}", f"all of {area_n}")):
                 scope = None
             out.append(Place(start, start + len(place), place, scope))
@@ -442,10 +448,10 @@ FIRST_WORD_STOP = {
 def _plausible_name(raw: str) -> bool:
     """Does ``raw`` look like the proper name of a body (not a place, a month or a generic phrase)?"""
     name = ACR_RE.sub("", raw).strip()
-    if len(name) < 2 or re.fullmatch(MONTH_RE + r"(?:\s+\d{4})?", name):
+    if len(name) < 2 or MONTH_YEAR_RE.fullmatch(name):
         return False
     words = name.split()
-    if re.fullmatch(r"[A-Z][A-Z&]{1,9}s?", name):  # an acronym: "CRI", "BPAS"
+    if ACRONYM_NAME_RE.fullmatch(name):  # an acronym: "CRI", "BPAS"
         return True
     if ORG_HEAD_RE.search(name):
         return words[0].lower() not in {"the", "this", "these", "in", "for", "tier", "a", "an"}
@@ -605,6 +611,26 @@ AUX_END_RE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?$", re.I
 PARENTHESIS_RE = re.compile(r"\s*\([^)]{1,30}\)")
 FOR_SERVICES_RE = re.compile(r"\s*,?\s*(?:for|covering|including)\s+", re.I)
 NEW_CLAUSE_RE = re.compile(r"\s(?:and|but|while|whilst)\s+(?:the\s+)?(?:[A-Z]|are\b|is\b)")
+# patterns read for many sentences, compiled once (not looked up in re's cache call after call)
+UNKNOWN_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[,;:(]\s)|(?<=\band\s)|(?<=\bthe\s)|(?<=\bThe\s))"
+    r"(?P<name>(?!The\s)(?:[A-Z][\w’'&-]*)(?:[ \t]+(?:(?:of|and|&|for|the|on|upon)[ \t]+)*[A-Z][\w’'&-]*)*)"
+    r"(?:\s*\([^)]{1,30}\))?(?:\s+in\s+[A-Z][\w’'-]+)?(?P<app>\s*,\s*(?:a|an|the)\s+[^,;()]{1,60},)?"
+    r"\s*,?\s*(?:also\s+|now\s+|currently\s+)?$")
+APPOSITION_RE = re.compile(r"^\s*,\s*(?:a|an|the)\s+[^,;()]{1,60},")
+SUBJECT_GAP_RE = re.compile(
+    r"(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s*,?\s*(?:(?:which|who|that)\s+)?"
+    r"(?:(?!and\b|but\b|or\b|the\b)[a-z][\w-]*\s+){0,5}?\s*")
+SEMICOLON_COLON_RE = re.compile(r"[;:]")
+CARRIED_OUT_RE = re.compile(r"\bcarried out|undertaken\b", re.I)
+COMMISSION_WORD_RE = re.compile(r"commission", re.I)
+RESPONSIBILITY_WORD_RE = re.compile(r"responsibility", re.I)
+NOT_BEFORE_CUE_RE = re.compile(r"\b(?:not|no longer|never|previously|formerly)\b", re.I)
+FULL_PASSIVE_CUE_RE = re.compile(r"responsibility|lead commissioner|input|known", re.I)
+LEAD_WORD_RE = re.compile(r"\blead\b", re.I)
+FROM_AFTER_RE = re.compile(r"\s*,?\s*from\s+")
+MONTH_YEAR_RE = re.compile(MONTH_RE + r"(?:\s+\d{4})?")
+ACRONYM_NAME_RE = re.compile(r"[A-Z][A-Z&]{1,9}s?")
 NOT_INCLUDED_RE = re.compile(r"not\s+(?:been\s+)?included\s+in\s+(?:this|the)\b", re.I)
 PLACE_WORDS_RE = re.compile(r"[A-Za-z’'`]+")
 BUILDING_BEFORE_RE = re.compile(r"\b(?:Hospital|Unit|Centre|Clinic|Infirmary|Ward|Suite)\s*,?\s*$")
@@ -745,12 +771,13 @@ class _Extractor:
 
     def _sentence(self, sentence: str, source: str, state: _State) -> None:
         folded = fold(sentence)
-        if not find_services(sentence) and not CUE_FILTER.mask(sentence, folded):
+        cue_mask = None
+        if not find_services(sentence) and not (cue_mask := CUE_FILTER.mask(sentence, folded)):
             # No service named and no cue that could take one from an earlier sentence: nothing
             # here can make a fact, a transfer or a change of state (every path below needs a
             # service of this sentence or a cue), so its organisations need not be read.
             return
-        sv = SentenceView(sentence, self.orgs, self.area, folded)
+        sv = SentenceView(sentence, self.orgs, self.area, folded, cue_mask)
         if self._transfer(sv, source, state):
             return
         facts = self._facts(sv, source, state)
@@ -798,13 +825,13 @@ class _Extractor:
             if kind == "passive":
                 subj_a, subj_b = prev_end, cstart
                 subject = text[subj_a:subj_b]
-                if role == "lead" and relation == "provides" and re.search(r"commission", subject, re.I):
+                if role == "lead" and relation == "provides" and COMMISSION_WORD_RE.search(subject):
                     relation = "commissions"
-                if relation == "commissions" and role is None and re.search(r"\bcarried out|undertaken\b", text[cstart:cend], re.I):
-                    if not re.search(r"commission", subject, re.I):
+                if relation == "commissions" and role is None and CARRIED_OUT_RE.search(text[cstart:cend]):
+                    if not COMMISSION_WORD_RE.search(subject):
                         relation = "provides"  # "Initial health assessments are carried out by X"
-                if relation == "commissions" and re.search(r"responsibility", text[cstart:cend], re.I):
-                    if not re.search(r"commission", subject, re.I):
+                if relation == "commissions" and RESPONSIBILITY_WORD_RE.search(text[cstart:cend]):
+                    if not COMMISSION_WORD_RE.search(subject):
                         continue
                 if relation == "commissions" and NEGATION_BEFORE_RE.search(text[max(0, cstart - 40) : cstart]):
                     prev_end = cend
@@ -871,7 +898,7 @@ class _Extractor:
                                 org.type = "Partnership"
                 facts.append(Fact(relation, olist.members, services, scope, (ev_start, tail_end), role=role,
                                   in_review=self._review_flags(sv, olist), hints=olist.hints))
-                frm = re.match(r"\s*,?\s*from\s+", text[tail_end:]) if relation == "commissions" else None
+                frm = FROM_AFTER_RE.match(text[tail_end:]) if relation == "commissions" else None
                 if frm:  # "X are commissioned by A from B"
                     ol3 = parse_org_list(sv, tail_end + frm.end(), source, allow_new=True)
                     if ol3.members:
@@ -926,7 +953,7 @@ class _Extractor:
                     continue
                 if kind in ("active-commission", "active-provide") and NEGATION_BEFORE_RE.search(text[subj[-1].end : cstart]):
                     continue
-                if re.search(r"\b(?:not|no longer|never|previously|formerly)\b", text[subj[-1].end : cstart], re.I):
+                if NOT_BEFORE_CUE_RE.search(text[subj[-1].end : cstart]):
                     continue
                 nso = NOT_A_SERVICE_OBJECT_RE.match(text[cend:]) if kind in ("active-commission", "active-provide") else None
                 if nso and not any(cend <= x.start < cend + nso.end() for x in sv.services):
@@ -971,7 +998,7 @@ class _Extractor:
                 rel = "commissions" if kind in ("active-commission", "as-commissioner", "acting-lead", "responsible-for") else "provides"
                 if kind == "active-provide" and re.match(r"\s*employ", text[cstart:cend], re.I) and not services:
                     continue
-                frole = "lead" if kind == "acting-lead" or re.search(r"\blead\b", text[cstart:cend], re.I) else None
+                frole = "lead" if kind == "acting-lead" or LEAD_WORD_RE.search(text[cstart:cend]) else None
                 if kind == "active-provide" and re.search(r"employ", text[cstart:cend], re.I):
                     frole = "employs"
                 if kind == "active-provide" and re.search(r"\blead", text[cstart:cend], re.I):
@@ -1025,7 +1052,7 @@ class _Extractor:
         def inside_org(a: int, b: int) -> bool:
             return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
 
-        possible = CUE_FILTER.mask(text, sv.folded)
+        possible = CUE_FILTER.mask(text, sv.folded) if sv.cue_mask is None else sv.cue_mask
         passive_scans, active_scans = _cue_scans()
         for (kind, relation, role, rx), bit, scan in zip(PASSIVE_CUES, _PASSIVE_BITS, passive_scans, strict=True):
             if not possible & bit:
@@ -1116,7 +1143,7 @@ class _Extractor:
     def _is_full_passive(self, subject: str, cue: str) -> bool:
         if AUX_START_RE.match(cue) or AUX_END_RE.search(subject):
             return True
-        return bool(re.search(r"responsibility|lead commissioner|input|known", cue, re.I))
+        return bool(FULL_PASSIVE_CUE_RE.search(cue))
 
     def _subject_services(self, sv: SentenceView, a: int, b: int, full_passive: bool) -> list[str]:
         found = sv.services_in(a, b)
@@ -1207,7 +1234,7 @@ class _Extractor:
                 if re.search(r"\b(?:and|but|while|whilst|whereas|,)\s*(?:the\s+)?$", sv.text[pos : o.start]):
                     end = min(end, o.start)
                     break
-        m = re.search(r"[;:]", sv.text[pos:end])
+        m = SEMICOLON_COLON_RE.search(sv.text[pos:end])
         if m:
             end = pos + m.start()
         return end
@@ -1220,12 +1247,7 @@ class _Extractor:
         text = sv.text
         before = [o for o in sv.oms if floor <= o.start and o.end <= cue_start]
         if not before and register:
-            m = re.search(
-                r"(?:^|(?<=[,;:(]\s)|(?<=\band\s)|(?<=\bthe\s)|(?<=\bThe\s))"
-                r"(?P<name>(?!The\s)(?:[A-Z][\w’'&-]*)(?:[ \t]+(?:(?:of|and|&|for|the|on|upon)[ \t]+)*[A-Z][\w’'&-]*)*)"
-                r"(?:\s*\([^)]{1,30}\))?(?:\s+in\s+[A-Z][\w’'-]+)?(?P<app>\s*,\s*(?:a|an|the)\s+[^,;()]{1,60},)?"
-                r"\s*,?\s*(?:also\s+|now\s+|currently\s+)?$",
-                text[floor:cue_start])
+            m = UNKNOWN_SUBJECT_RE.search(text[floor:cue_start])
             if m and _plausible_name(m.group("name")) and not re.search(
                     r"\b(?:Unit|Ward|Centre|Clinic|Suite|Team|Teams|Programme)$", m.group("name")):
                 hints: dict[str, str] = {}
@@ -1243,12 +1265,8 @@ class _Extractor:
             if len(before) > 1 and before[-2].keys == last.keys:
                 before = before[:-1]
                 last = before[-1]
-        gap = re.sub(r"^\s*,\s*(?:a|an|the)\s+[^,;()]{1,60},", "", gap)  # "A, a third sector provider, leads"
-        if not re.fullmatch(
-            r"(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s*,?\s*(?:(?:which|who|that)\s+)?"
-            r"(?:(?!and\b|but\b|or\b|the\b)[a-z][\w-]*\s+){0,5}?\s*",
-            gap,
-        ):
+        gap = APPOSITION_RE.sub("", gap)  # "A, a third sector provider, leads"
+        if not SUBJECT_GAP_RE.fullmatch(gap):
             if not re.fullmatch(r"(?:\s*\([A-Z][A-Za-z&]{1,9}\))?\s*,?\s*(?:(?:which|who|that)\s+)?(?:also\s+|now\s+|currently\s+)?", gap):
                 return []
         members = [last]
