@@ -122,9 +122,11 @@ class _WordTable:
             self.cache_clear()  # before reading the flags, which must all be known afterwards
         begins = self.begins[topical]
         flags = list(map(begins.get, words))
-        if None in flags:
-            self._learn(set(compress(words, map(is_, flags, repeat(None)))))
-            flags = list(map(begins.get, words))
+        if None in flags:  # words not seen before: learn them, then fill in their flags
+            unknown = list(compress(count(), map(is_, flags, repeat(None))))
+            self._learn({words[i] for i in unknown})
+            for i in unknown:
+                flags[i] = begins[words[i]]
         return flags  # type: ignore[return-value]  # every word is known now
 
     def _learn(self, new: set[str]) -> None:
