@@ -562,6 +562,24 @@ _PASSIVE_BITS = tuple(1 << i for i in range(len(PASSIVE_CUES)))  # bit of each c
 _ACTIVE_BITS = tuple(1 << (len(PASSIVE_CUES) + i) for i in range(len(ACTIVE_CUES)))
 
 
+_Cue = tuple[bool, str, str, str | None, re.Pattern[str], re.Pattern[str] | None, bool]
+
+
+@functools.cache  # one tuple per combination of cues a sentence may hold (a handful), not per sentence
+def _cues_for(mask: int) -> tuple[_Cue, ...]:
+    """The cues whose bit is set in ``mask`` (a CUE_FILTER.mask), passive then active, in list order:
+    (passive, kind, relation, role, pattern, its folded scan or None, has a "mid" group)."""
+    passive_scans, active_scans = _cue_scans()
+    out: list[_Cue] = []
+    for (kind, relation, role, rx), bit, scan in zip(PASSIVE_CUES, _PASSIVE_BITS, passive_scans, strict=True):
+        if mask & bit:
+            out.append((True, kind, relation, role, rx, scan, "mid" in rx.groupindex))
+    for (kind, relation, rx), bit, scan in zip(ACTIVE_CUES, _ACTIVE_BITS, active_scans, strict=True):
+        if mask & bit:
+            out.append((False, kind, relation, None, rx, scan, False))
+    return tuple(out)
+
+
 @functools.cache  # compiled on first use (some ms), not at import
 def _cue_scans() -> tuple[tuple[re.Pattern[str] | None, ...], tuple[re.Pattern[str] | None, ...]]:
     """The passive and active cue patterns as case-sensitive patterns run on the folded sentence
@@ -1053,22 +1071,15 @@ class _Extractor:
             return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
 
         possible = CUE_FILTER.mask(text, sv.folded) if sv.cue_mask is None else sv.cue_mask
-        passive_scans, active_scans = _cue_scans()
-        for (kind, relation, role, rx), bit, scan in zip(PASSIVE_CUES, _PASSIVE_BITS, passive_scans, strict=True):
-            if not possible & bit:
-                continue
+        for passive, kind, relation, role, rx, scan, has_mid in _cues_for(possible):
             for m in scan.finditer(sv.folded) if scan is not None else rx.finditer(text):
                 if inside_org(m.start(), m.end()):
                     continue
-                mid = m.span("mid") if "mid" in rx.groupindex else (-1, -1)  # its text as written
-                cues.append((kind, relation, role, m.start(), m.end(), text[mid[0] : mid[1]] if mid[0] >= 0 else None))
-        for (kind, rel, rx), bit, scan in zip(ACTIVE_CUES, _ACTIVE_BITS, active_scans, strict=True):
-            if not possible & bit:
-                continue
-            for m in scan.finditer(sv.folded) if scan is not None else rx.finditer(text):
-                if inside_org(m.start(), m.end()):
-                    continue
-                cues.append((kind, rel, None, m.start(), m.end(), None))
+                if passive:
+                    mid = m.span("mid") if has_mid else (-1, -1)  # its text as written
+                    cues.append((kind, relation, role, m.start(), m.end(), text[mid[0] : mid[1]] if mid[0] >= 0 else None))
+                else:
+                    cues.append((kind, relation, None, m.start(), m.end(), None))
         for om in sv.oms if may_match(SPECIAL_COMMISSIONING_WORDS, sv.folded) else ():
             if THROUGH_RE.search(text[max(0, om.start - 14) : om.start]):
                 sc = SPECIAL_COMMISSIONING_RE.match(text[om.end :])
