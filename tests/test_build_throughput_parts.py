@@ -65,6 +65,13 @@ def test_ntriples_escape_any_literal(text):
     _key, g = extraction_to_graph(ex)
     _key, data = extraction_to_ntriples(ex)
     assert isomorphic(nt_graph(data), g)
+    # and Oxigraph, which the store loads them with, reads the same literals
+    import pyoxigraph as ox
+
+    parsed = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    assert len(parsed) == len(g)
+    assert {t.object.value for t in parsed if isinstance(t.object, ox.Literal)} == \
+        {str(o) for o in g.objects() if isinstance(o, rdflib.Literal)}
 
 
 def test_sink_lists_watched_labels_and_dedups():
