@@ -23,7 +23,7 @@ def main() -> int:
     runs = [
         ["bench_extract.py"],
         ["bench_build.py", "--count", "100" if args.quick else "1000"],
-        ["bench_build.py", "--count", "20", "--format", "pdf"],
+        ["bench_build.py", "--count", "20" if args.quick else "300", "--format", "pdf"],
         ["bench_query.py", "--sizes", sizes, "--skip-rdflib-above", "100"],
         ["bench_render.py", "--sizes", sizes],
     ]
