@@ -215,6 +215,9 @@ def test_output_unifies_an_organisations_labels_across_reports(tmp_path: Path) -
     labels = {str(o) for o in g.objects(rdflib.URIRef(org), rdflib.RDFS.label)}
     alts = {str(o) for o in g.objects(rdflib.URIRef(org), rdflib.SKOS.altLabel)}
     assert labels == {"Ashby CCG"} and alts == {"NHS Ashby CCG"}
+    for key in ("r1", "r2"):  # graphs with nothing to rewrite keep every triple
+        kept = graphs_of(out)[vocab.report_graph_iri(key)]
+        assert len(kept) == 3 and {str(o) for o in kept.objects(rdflib.URIRef(org), rdflib.RDFS.label)} == {"Ashby CCG"}
     flat = rdflib.Graph().parse(write_and_read(outcomes, tmp_path / "o.ttl"))
     assert len(list(flat.objects(rdflib.URIRef(org), rdflib.RDFS.label))) == 1
     assert len(list(flat.triples((None, rdflib.URIRef(vocab.CLAS + "area"), None)))) == 3
