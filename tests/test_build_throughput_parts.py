@@ -217,3 +217,22 @@ def test_writer_takes_ntriples_of_any_layout(tmp_path):
     st.update_store(d, [st.StoredReport(key="a-2015", source="a.txt", sha256="1", ntriples=loose)])
     assert count(d, "a-2015") == 2 and labels(d) == {"a . b"}
     assert st.read_index(d).reports["a-2015"].triples == 2
+
+
+def test_writer_compacts_a_version_written_mostly_by_this_update(tmp_path):
+    d = tmp_path / "s"
+    first = st.update_store(d, [report(f"r{i}-2015", f"r{i}.txt", "1") for i in range(8)])
+    assert first.optimized  # a first build
+    with st.StoreWriter(d) as w:  # one report in eight: not worth a full compaction
+        w.put(report("r0-2015", "r0.txt", "2"))
+        small = w.commit()
+    assert small.written and not small.optimized
+    with st.StoreWriter(d) as w:
+        for i in range(3):
+            w.put(report(f"r{i}-2015", f"r{i}.txt", "3"))
+        big = w.commit()
+    assert big.optimized and labels(d) >= {"r0-2015 v3", "r2-2015 v3", "r7-2015 v1"}
+    with st.StoreWriter(d) as w:
+        w.put(report("r4-2015", "r4.txt", "4"))
+        forced = w.commit(optimize=True)
+    assert forced.optimized and count(d, "r4-2015") == 4
