@@ -302,6 +302,15 @@ class _RatioBound:
         bound = 2.0 * common / (la + lb)
         return not (bound < self.threshold or bound <= best)
 
+    def better_ratio(self, words: Sequence[str], best: float) -> float | None:
+        """The ratio of ``a`` to the name made of ``words``, if it may reach the threshold and beats
+        ``best`` (the ratio is only computed where the bounds allow it)."""
+        b = " ".join(words)
+        if not self.may_beat(b, best):
+            return None
+        score = SequenceMatcher(None, self.a, b).ratio()
+        return score if score > best else None
+
 
 def is_subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
     it = iter(long)
@@ -439,13 +448,8 @@ class OrgIndex:
                     continue
                 if lw == words:
                     return key
-                if bound is None:
-                    continue
-                b = " ".join(lw)
-                if not bound.may_beat(b, best_score):
-                    continue  # the ratio cannot reach the threshold or beat the best so far
-                score = SequenceMatcher(None, a, b).ratio()
-                if score > best_score:
+                score = bound.better_ratio(lw, best_score) if bound is not None else None
+                if score is not None:
                     best, best_score = key, score
         if best is not None and best_score >= 0.92:
             return best
@@ -1200,14 +1204,9 @@ def build_org_index(structure: Structure) -> OrgIndex:
                     if len(short) >= 2 or all(w in SOFT_WORDS for w in extra):
                         if not _conflicts(short, long_, cl, clusters, family):
                             return cl
-                if bound is None:
-                    continue
-                b = " ".join(ow)
-                if not bound.may_beat(b, best_score):
-                    continue  # the ratio cannot reach the threshold or beat the best so far
-                s = SequenceMatcher(None, a, b).ratio()
-                if s > best_score:
-                    best, best_score = cl, s
+                score = bound.better_ratio(ow, best_score) if bound is not None else None
+                if score is not None:
+                    best, best_score = cl, score
         if best is not None and best_score >= 0.9:
             return best
         return None
