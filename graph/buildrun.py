@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import queue
+import re
 import shutil
 import sys
 import tempfile
@@ -28,7 +30,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -654,7 +656,11 @@ def write_output(reports: list[ReportOutcome], output: Path,
     Turtle and N-Triples flatten the named graphs into one graph (triples about shared nodes such as
     organisations written once). Where reports give one body different labels, it keeps one
     ``rdfs:label`` (the most common, then the longest) and the others become ``skos:altLabel``, as
-    ``assemble.build_dataset`` does. ``stored``: (graph IRI, loader) of reports taken from the store."""
+    ``assemble.build_dataset`` does. ``stored``: (graph IRI, loader) of reports taken from the store.
+
+    The reports' N-Triples are rewritten as bytes (only the few label lines to unify are parsed), so
+    N-Quads and N-Triples output never builds a Python object per triple; Turtle, TriG and JSON-LD are
+    parsed from those bytes and written by Oxigraph."""
     import pyoxigraph as ox
 
     fmt = getattr(ox.RdfFormat, OUTPUT_FORMATS[output.suffix.lower()])
@@ -668,49 +674,120 @@ def write_output(reports: list[ReportOutcome], output: Path,
             names.setdefault(node, Counter())[lab] += 1
     if stored:  # labels of the stored reports' organisations
         for _iri, load in stored:
-            for t in ox.parse(load(), format=ox.RdfFormat.N_TRIPLES):
-                if t.predicate.value == RDFS_LABEL and t.subject.value.startswith(ORG_PREFIX):
-                    names.setdefault(t.subject.value, Counter())[t.object.value] += 1
+            for node, lab in _org_labels(load()):
+                names.setdefault(node, Counter())[lab] += 1
     best = {node: max(c, key=lambda n: (c[n], len(n))) for node, c in names.items() if len(c) > 1}
-    label, alt = ox.NamedNode(RDFS_LABEL), ox.NamedNode(SKOS_ALT)
-    report_prefix = vocab.ID + "report/"
-    dataset = fmt.supports_datasets
+    graphs = sources + [(vocab.ONTOLOGY_GRAPH, _ontology_ntriples)]
+    shared: set[int] = set()  # flattening: hashes of the lines about shared nodes already written
+    report_prefix = f"<{vocab.ID}report/".encode()
 
-    def quads():  # type: ignore[no-untyped-def]
-        shared: set[int] = set()  # flattening: hashes of triples about shared nodes already written
-        graphs = sources + [(vocab.ONTOLOGY_GRAPH, _ontology_ntriples)]
+    def chunks() -> Iterator[bytes]:
+        """The output as N-Quads (a dataset format) or flattened N-Triples, one graph at a time."""
         for iri, load in graphs:
-            g = ox.NamedNode(iri)
-            seen_here: set[ox.Triple] = set()
-            for t in ox.parse(load(), format=ox.RdfFormat.N_TRIPLES):
-                out = [t]
-                if best and t.predicate == label and t.subject.value in best and t.object.value != best[t.subject.value]:
-                    out = [ox.Triple(t.subject, label, ox.Literal(best[t.subject.value])), ox.Triple(t.subject, alt, t.object)]
-                for x in out:
-                    if len(out) > 1:  # rewritten labels may repeat within a graph
-                        if x in seen_here:
-                            continue
-                        seen_here.add(x)
-                    if dataset:
-                        yield ox.Quad(x.subject, x.predicate, x.object, g)
+            data = _unify_labels(_plain_ntriples(load()), best)
+            if fmt.supports_datasets:
+                yield data.replace(b" .\n", f" <{iri}> .\n".encode())
+                continue
+            kept = []
+            for line in data.splitlines(keepends=True):
+                if not line.startswith(report_prefix):
+                    h = hash(line)
+                    if h in shared:
                         continue
-                    if not x.subject.value.startswith(report_prefix):
-                        h = hash(x)
-                        if h in shared:
-                            continue
-                        shared.add(h)
-                    yield x
+                    shared.add(h)
+                kept.append(line)
+            yield b"".join(kept)
 
     parent = output.parent if str(output.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-                ox.serialize(quads(), fh, format=fmt, prefixes=vocab.PREFIXES)
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
+                for chunk in chunks():
+                    fh.write(chunk)
             else:
-                ox.serialize(quads(), fh, format=fmt)
+                line_fmt = ox.RdfFormat.N_QUADS if fmt.supports_datasets else ox.RdfFormat.N_TRIPLES
+                terms = itertools.chain.from_iterable(ox.parse(c, format=line_fmt) for c in chunks())
+                if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+                    ox.serialize(terms, fh, format=fmt, prefixes=vocab.PREFIXES)
+                else:
+                    ox.serialize(terms, fh, format=fmt)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# an organisation's label line (the caller checks that the match starts a line: a pattern anchored with
+# ^ in multi-line mode is tried at every position of a report's megabyte, unanchored it skips to the IRI)
+_ORG_LABEL = re.compile(rb"<(" + re.escape(ORG_PREFIX.encode()) + rb"[^>]*)> <" + re.escape(RDFS_LABEL.encode())
+                        + rb"> [^\n]*\n")
+
+
+def _org_label_lines(data: bytes) -> Iterator[re.Match[bytes]]:
+    for m in _ORG_LABEL.finditer(data):
+        if m.start() == 0 or data[m.start() - 1] == 0x0A:
+            yield m
+
+
+def _plain_ntriples(data: bytes) -> bytes:
+    """N-Triples in the layout clasgraph writes (one triple a line ending " .", nothing else); another
+    layout (comments, blank lines, other spacing) is parsed and written again."""
+    from .store import plain_ntriples
+
+    if plain_ntriples(data):
+        return data
+    import pyoxigraph as ox
+
+    return ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _label_line(line: bytes) -> Any:
+    """The triple of one N-Triples line (an organisation's label line), or None if it is not one."""
+    import pyoxigraph as ox
+
+    try:
+        return next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES)), None)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _org_labels(ntriples: bytes) -> Iterator[tuple[str, str]]:
+    """(organisation IRI, label) of every organisation's ``rdfs:label`` in a report's N-Triples."""
+    for m in _org_label_lines(_plain_ntriples(ntriples)):
+        t = _label_line(m.group())
+        if t is not None:
+            yield t.subject.value, t.object.value
+
+
+def _unify_labels(data: bytes, best: dict[str, str]) -> bytes:
+    """``data`` (plain N-Triples) with each organisation label that is not the body's chosen one
+    (``best``) replaced by the chosen label, the replaced one kept as ``skos:altLabel`` (each rewritten
+    triple once in the graph)."""
+    if not best:
+        return data
+    import pyoxigraph as ox
+
+    out: list[bytes] = []
+    pos = 0
+    written: set[bytes] = set()
+    for m in _org_label_lines(data):
+        chosen = best.get(m.group(1).decode("utf-8"))
+        if chosen is None:
+            continue
+        t = _label_line(m.group())
+        if t is None or t.object.value == chosen:
+            continue
+        out.append(data[pos:m.start()])
+        pos = m.end()
+        new = ox.serialize([ox.Triple(t.subject, t.predicate, ox.Literal(chosen)),
+                            ox.Triple(t.subject, ox.NamedNode(SKOS_ALT), t.object)], format=ox.RdfFormat.N_TRIPLES)
+        for line in (new or b"").splitlines(keepends=True):
+            if line not in written:
+                written.add(line)
+                out.append(line)
+    if not out:
+        return data
+    out.append(data[pos:])
+    return b"".join(out)

@@ -551,12 +551,14 @@ class StoreWriter:
         return result
 
 
-def _plain_layout(ntriples: bytes) -> bool:
+def plain_ntriples(ntriples: bytes) -> bool:
+    """True when ``ntriples`` is N-Triples in the layout clasgraph writes: every line one triple ending " ."
+    (no comments, blank lines or unterminated last line; a literal's line breaks escaped)."""
     return ntriples.count(b" .\n") == ntriples.count(b"\n") and (not ntriples or ntriples.endswith(b" .\n"))
 
 
 def _triple_count(ntriples: bytes) -> int:
-    if _plain_layout(ntriples):
+    if plain_ntriples(ntriples):
         return ntriples.count(b"\n")
     import pyoxigraph as ox
 
@@ -570,7 +572,7 @@ def _as_nquads(ntriples: bytes, graph_iri: str) -> bytes:
     """N-Triples as N-Quads in the named graph ``graph_iri``. N-Triples as clasgraph writes them (every
     line one triple ending " .", no comments or blank lines; a literal's line breaks are escaped) only
     need the graph name put before each line's final dot; anything else is parsed and written again."""
-    if _plain_layout(ntriples):
+    if plain_ntriples(ntriples):
         return ntriples.replace(b" .\n", f" <{graph_iri}> .\n".encode())
     import pyoxigraph as ox
 
