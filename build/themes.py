@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .model import Recommendation
 from .prefilter import Need, fold, may_match, required_words
@@ -153,7 +155,7 @@ def _first_word_index(path: Path = THEMES_TTL) -> tuple[frozenset[str], dict[str
     return frozenset(index), index
 
 
-def _holds(tokens: set[str], needed: tuple[tuple[str, ...], ...]) -> bool:
+def _holds(tokens: AbstractSet[str], needed: tuple[tuple[str, ...], ...]) -> bool:
     for spellings in needed:
         for t in spellings:
             if t in tokens:
@@ -163,29 +165,84 @@ def _holds(tokens: set[str], needed: tuple[tuple[str, ...], ...]) -> bool:
     return True
 
 
+# each byte of a UTF-8 text: letters a-z and digits kept, anything else (upper case, punctuation, the bytes
+# of characters outside ASCII) a space, so the words of the result are the runs ``_WORD`` finds
+_RUN_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
+
+
+def _runs(lowered: str) -> list[str]:
+    """``_WORD.findall(lowered)``, perhaps in another order: translating bytes and splitting costs
+    less than a regular expression's scan (no match objects)."""
+    return lowered.encode("utf-8", "surrogatepass").translate(_RUN_BYTES).decode("ascii").split()
+
+
+class _CueIndex(NamedTuple):
+    """The cues by the token every match of them starts with (``_CueCheck.tokens[0]``, in each of its
+    spellings): a text's tokens name the few cues worth checking, instead of every cue of every theme
+    one of whose first words the text holds."""
+
+    keys: tuple[str, ...]  # the themes' keys, in key order (bit i: ``keys[i]``)
+    # per spelling of a first token, its cues: the theme's bit, the tokens needed besides the first,
+    # the check
+    by_lead: dict[str, tuple[tuple[int, tuple[tuple[str, ...], ...], _CueCheck], ...]]
+    unindexed: tuple[tuple[int, _CueCheck], ...]  # cues without ASCII tokens: checked as before
+    # every token the gate (``_first_word_index``) or a cue's tokens name: a text's tokens matter only
+    # where they are one of these
+    known: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _cue_index(path: Path = THEMES_TTL) -> _CueIndex:
+    by_lead: dict[str, list[tuple[int, tuple[tuple[str, ...], ...], _CueCheck]]] = {}
+    unindexed: list[tuple[int, _CueCheck]] = []
+    keys: list[str] = []
+    known = set(_first_word_index(path)[0])
+    for i, (key, _firsts, cues) in enumerate(_cue_checks(path)):
+        keys.append(key)
+        for cue in cues:
+            if not cue.tokens:  # not ASCII (None), or no letters or digits at all (needs no token)
+                unindexed.append((1 << i, cue))
+                continue
+            for spellings in cue.tokens:
+                known.update(spellings)
+            for spelling in dict.fromkeys(cue.tokens[0]):
+                by_lead.setdefault(spelling, []).append((1 << i, cue.tokens[1:], cue))
+    return _CueIndex(tuple(keys), {w: tuple(c) for w, c in by_lead.items()}, tuple(unindexed), frozenset(known))
+
+
 def tag_themes(text: str) -> list[str]:
-    """Keys of the themes a text is about, in key order."""
+    """Keys of the themes a text is about, in key order.
+
+    A theme is considered when the text holds one of its cues' first words (``_first_word_index``);
+    of its cues, those whose tokens the text holds are searched (``_CueCheck.found_in``), and the
+    theme is the text's when one is found. Which cues are tried is read off the text's tokens
+    (``_cue_index``); the order in which they are tried does not change the answer. Only the tokens
+    some cue or first word names are kept (``_CueIndex.known``): every test reads just those."""
     firsts, opens = _first_word_index()
-    words = set(_words(text))
+    index = _cue_index()
+    lowered = text.lower()
+    words = index.known.intersection(_runs(lowered))
     themes = 0  # the themes one of whose cues' first words the text holds
     for w in firsts.intersection(words):
         themes |= opens[w]
     if not themes:  # no cue can start here: skip the regular expressions
         return []
-    folded = fold(text)
-    # the tokens of the folded text (those of the lower-cased text unless it holds İ, ı or ſ)
-    tokens = words if text.isascii() else set(_WORD.findall(folded))
-    keys: list[str] = []
-    for key, _firsts, cues in _cue_checks():
-        if themes & 1:
-            for cue in cues:
-                if cue.tokens is not None and not _holds(tokens, cue.tokens):
-                    continue  # a token every match of this cue holds is missing
-                if cue.found_in(text, folded):
-                    keys.append(key)
-                    break
-        themes >>= 1
-    return keys
+    if text.isascii():  # fold is lower case here, and the tokens of the folded text are the words
+        folded, tokens = lowered, words
+    else:  # the tokens of the folded text (those of the lower-cased text unless it holds İ, ı or ſ)
+        folded = fold(text)
+        tokens = words if folded == lowered else index.known.intersection(_runs(folded))
+    found = 0
+    by_lead = index.by_lead
+    for lead in tokens:
+        for bit, rest, cue in by_lead.get(lead, ()):
+            if themes & bit and not found & bit and _holds(tokens, rest) and cue.found_in(text, folded):
+                found |= bit
+    for bit, cue in index.unindexed:
+        if themes & bit and not found & bit and (cue.tokens is None or _holds(tokens, cue.tokens)) \
+                and cue.found_in(text, folded):
+            found |= bit
+    return [key for i, key in enumerate(index.keys) if found >> i & 1]
 
 
 def theme_labels() -> dict[str, str]:
