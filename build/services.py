@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from operator import is_
 from pathlib import Path
+from typing import Literal
 
 from ..graph.vocab import SERVICE_SCHEME, SKOS
 
@@ -100,15 +101,22 @@ def _normalise(tok: str) -> str:
     return t
 
 
+# A label trie: word -> (the label these words make, or None; the words that may follow)
+_Trie = dict[str, tuple["Label | None", "_Trie"]]
+_Entry = tuple["Label | None", _Trie]  # a word's place in the trie: the label it ends, the words after it
+
+
 class _WordTable:
     """``norm_token`` with a memory of the words seen (a report has a few thousand distinct words;
-    each is normalised once) and of whether each begins a label, or a label or topical cue."""
+    each is normalised once) and of the labels (or labels and topical cues) each begins: its entry in
+    the label trie, or False."""
 
     LIMIT = 65536  # words remembered before starting afresh
 
     def __init__(self) -> None:
         self.norm: dict[str, str] = {}
-        self.begins: dict[bool, dict[str, bool]] = {False: {}, True: {}}  # topical -> word -> begins one
+        # topical -> word -> the trie entry of the labels that begin with it, or False
+        self.begins: dict[bool, dict[str, _Entry | Literal[False]]] = {False: {}, True: {}}
 
     def __call__(self, tok: str) -> str:
         norm = self.norm.get(tok)
@@ -116,18 +124,19 @@ class _WordTable:
             norm = self.norm[tok] = _normalise(tok)
         return norm
 
-    def begin(self, words: list[str], topical: bool) -> list[bool]:
-        """Per word: does a label (with ``topical``, a label or a topical cue) begin with it?"""
+    def entries(self, words: list[str], topical: bool) -> list[_Entry | Literal[False]]:
+        """Per word: the trie entry of the labels (with ``topical``, labels and topical cues) that
+        begin with it, or False (most words of a text begin none)."""
         if len(self.norm) > self.LIMIT:
-            self.cache_clear()  # before reading the flags, which must all be known afterwards
-        begins = self.begins[topical]
-        flags = list(map(begins.get, words))
-        if None in flags:  # words not seen before: learn them, then fill in their flags
-            unknown = list(compress(count(), map(is_, flags, repeat(None))))
+            self.cache_clear()  # before reading the entries, which must all be known afterwards
+        known = self.begins[topical]
+        found = list(map(known.get, words))
+        if None in found:  # words not seen before: learn them, then fill in their entries
+            unknown = list(compress(count(), map(is_, found, repeat(None))))
             self._learn({words[i] for i in unknown})
             for i in unknown:
-                flags[i] = begins[words[i]]
-        return flags  # type: ignore[return-value]  # every word is known now
+                found[i] = known[words[i]]
+        return found  # type: ignore[return-value]  # every word is known now
 
     def _learn(self, new: set[str]) -> None:
         labels, topics = _label_trie(False), _label_trie(True)
@@ -136,8 +145,8 @@ class _WordTable:
             norm = norms.get(w)
             if norm is None:
                 norm = norms[w] = _normalise(w)
-            plain[w] = norm in labels
-            topical[w] = norm in topics
+            plain[w] = labels.get(norm, False)
+            topical[w] = topics.get(norm, False)
 
     def cache_clear(self) -> None:
         self.norm.clear()
@@ -246,9 +255,6 @@ def find_services(text: str, topical: bool = False) -> list[ServiceMention]:
     return list(_find_services(text, topical))
 
 
-# A label trie: word -> (the label these words make, or None; the words that may follow)
-_Trie = dict[str, tuple[Label | None, "_Trie"]]
-
 
 @functools.lru_cache(maxsize=2)
 def _label_trie(topical: bool) -> _Trie:
@@ -264,29 +270,65 @@ def _label_trie(topical: bool) -> _Trie:
     return root
 
 
+# The words of a text as TOKEN_RE finds them (the same list; tested), in one pass that steps over the
+# characters between words instead of trying to start a word at each of them; the empty word that
+# ``\Z`` gives at the end is dropped. Possessive repeats: a word is read whole, as TOKEN_RE reads it.
+_WORD = r"[A-Za-z0-9]++(?:['’`][A-Za-z]++)*+|&"
+_BETWEEN = r"[^A-Za-z0-9&]*+"  # what cannot begin a word
+_WORDS_RE = re.compile(rf"{_BETWEEN}({_WORD}|\Z)")
+# n words from a position (where a word ends, or 0): the position after the n-th
+_SKIP_RES = tuple((n, re.compile(rf"(?>{_BETWEEN}(?:{_WORD})){{{n}}}")) for n in (32, 8, 2, 1))
+
+
+def _words(text: str) -> list[str]:
+    words = _WORDS_RE.findall(text)
+    while words and not words[-1]:
+        words.pop()
+    return words
+
+
+class _Ends:
+    """Where the words of a text end, found on demand in increasing order: the words are counted from
+    the last one asked for by patterns that step over several words at once (no match per word)."""
+
+    __slots__ = ("text", "done", "pos")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.done, self.pos = text, 0, 0  # words stepped over; where the last of them ends
+
+    def end(self, i: int) -> int:
+        """The end of word ``i`` (0-based); ``i`` never less than at the last call."""
+        todo = i + 1 - self.done
+        text, pos = self.text, self.pos
+        for n, rx in _SKIP_RES:
+            while todo >= n:
+                m = rx.match(text, pos)
+                assert m is not None  # there are that many words
+                pos = m.end()
+                todo -= n
+        self.done, self.pos = i + 1, pos
+        return pos
+
+
 @functools.lru_cache(maxsize=16384)
 def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
-    words = TOKEN_RE.findall(text)
+    words = _words(text)
     table = norm_token
-    begins = table.begin(words, topical)
+    entries = table.entries(words, topical)
     # most sentences name no service: none of their words begins a label
-    if True not in begins:
+    if not any(entries):
         return ()
-    trie = _label_trie(topical)
     norm = table.norm
     n_words = len(words)
     out: list[ServiceMention] = []
     free = 0  # the first word not inside a mention already found
-    # where each word starts, found on demand: a word starts at the first occurrence of its text after
-    # the word before it (what lies between words cannot begin a word), so no match objects are made
-    starts_at: list[int] = []
-    pos = 0
+    ends: _Ends | None = None  # where words end, read only for the words of a mention
     # the word positions where some label begins (most words of a sentence begin none)
-    for i in compress(count(), begins):
+    for i in compress(count(), entries):
         if i < free:
             continue
         # every label that starts here (walking the trie), then the longest whose acronyms are capitals
-        label, node = trie[norm[words[i]]]
+        label, node = entries[i]  # type: ignore[misc]  # compress() passes only the entries that are there
         if label is None and (i + 1 == n_words or norm[words[i + 1]] not in node):
             continue  # the commonest case: a word that begins only longer labels, none of which follow
         found: list[tuple[int, Label]] = [(1, label)] if label is not None else []
@@ -302,11 +344,10 @@ def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
         for n, label in reversed(found):
             if True in label.caps and any(c and not is_acronym_token(words[i + k]) for k, c in enumerate(label.caps)):
                 continue
-            while len(starts_at) < i + n:
-                pos = text.find(words[len(starts_at)], pos)
-                starts_at.append(pos)
-                pos += len(words[len(starts_at) - 1])
-            start, end = starts_at[i], starts_at[i + n - 1] + len(words[i + n - 1])
+            if ends is None:
+                ends = _Ends(text)
+            start = ends.end(i) - len(words[i])
+            end = ends.end(i + n - 1)
             out.append(ServiceMention(start, end, label.key, text[start:end]))
             free = i + n
             break

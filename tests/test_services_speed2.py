@@ -1,0 +1,45 @@
+"""The shortcuts inside services.find_services against the plain forms they stand for: the one-pass
+word list (``_words``) is ``TOKEN_RE.findall``, and the word ends read by stepping over several words
+at once (``_Ends``) are those of ``TOKEN_RE.finditer``."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clasgraph.build import services
+from clasgraph.build.services import TOKEN_RE
+
+# every kind of character the word pattern treats differently, and some it never reads
+ODD = list("aZ09&'’`s -.,\n\t()/é€ıİ") + ["CAMHS", "A&E", "x's", "’s", "''", "1990s"]
+odd_texts = st.lists(st.sampled_from(ODD), max_size=60).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(odd_texts, st.text(max_size=80)))
+def test_words_are_token_re_findall(text: str) -> None:
+    assert services._words(text) == TOKEN_RE.findall(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(odd_texts, st.text(max_size=80)), st.data())
+def test_word_ends_are_those_of_token_re(text: str, data: st.DataObject) -> None:
+    ends = [m.end() for m in TOKEN_RE.finditer(text)]
+    if not ends:
+        return
+    asked = sorted(data.draw(st.lists(st.integers(0, len(ends) - 1), min_size=1, max_size=8)))
+    finder = services._Ends(text)
+    for i in asked:  # increasing, repeats allowed, as find_services asks
+        assert finder.end(i) == ends[i]
+
+
+def test_long_runs_between_words_stay_linear() -> None:
+    # a stretch that holds no word (here 200,000 characters) is stepped over once, not once per character
+    for text in ("é" * 200_000, "word " + "-" * 200_000, "-" * 200_000 + " CAMHS"):
+        t0 = time.process_time()
+        assert services._words(text) == TOKEN_RE.findall(text)
+        services.start_document()
+        services.find_services(text)
+        assert time.process_time() - t0 < 1.0
