@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib import namespace as _ns
@@ -111,41 +112,54 @@ def extraction_to_ntriples(ex: Extraction) -> tuple[str, bytes]:
     line, each once, in the order they were made) without building an rdflib graph: the build's
     workers use this, as it costs a fraction of the graph plus its serialisation."""
     sink = NTriplesSink()
-    key = emit_triples(ex, sink.add)
+    key = emit_triples(ex, sink.add, sink.terms)
     return key, sink.getvalue()
 
 
 Triple = tuple[URIRef, URIRef, "URIRef | Literal"]
 
 
-def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
-    """Make the triples of one report, passing each to ``add``; return the report key."""
+class TermMaker(NamedTuple):
+    """How ``emit_triples`` makes terms: ``iri(str)`` and ``literal(value, datatype=None, lang=None)``."""
+
+    iri: Callable[[str], Any]
+    literal: Callable[..., Any]
+
+
+RDFLIB_TERMS = TermMaker(URIRef, Literal)
+
+
+def emit_triples(ex: Extraction, add: Callable[[Triple], object], terms: TermMaker | None = None) -> str:
+    """Make the triples of one report, passing each to ``add``; return the report key. ``terms`` makes
+    the IRIs and literals of the triples (rdflib terms unless given: ``NTriplesSink.terms`` makes
+    lighter ones that it writes straight away)."""
+    U, L = (terms or RDFLIB_TERMS)
     key = report_key(ex)
     meta = ex.meta
-    rep = URIRef(vocab.report_iri(key))
+    rep = U(vocab.report_iri(key))
     area_name = meta.area or Path(ex.document.source).stem
-    area = URIRef(vocab.area_iri(area_name))
+    area = U(vocab.area_iri(area_name))
 
     add((rep, RDF.type, CLAS.Report))
     year = (meta.published or meta.review_end or meta.review_start)
-    add((rep, RDFS.label, Literal(f"CLAS review of {area_name}" + (f" ({year.year})" if year else ""))))
+    add((rep, RDFS.label, L(f"CLAS review of {area_name}" + (f" ({year.year})" if year else ""))))
     if meta.title:
-        add((rep, DCTERMS.title, Literal(meta.title)))
+        add((rep, DCTERMS.title, L(meta.title)))
     add((rep, CLAS.area, area))
     add((area, RDF.type, CLAS.Area))
-    add((area, RDFS.label, Literal(area_name)))
+    add((area, RDFS.label, L(area_name)))
     if meta.review_start:
-        add((rep, CLAS.reviewStart, Literal(meta.review_start.isoformat(), datatype=XSD.date)))
+        add((rep, CLAS.reviewStart, L(meta.review_start.isoformat(), datatype=XSD.date)))
     if meta.review_end:
-        add((rep, CLAS.reviewEnd, Literal(meta.review_end.isoformat(), datatype=XSD.date)))
+        add((rep, CLAS.reviewEnd, L(meta.review_end.isoformat(), datatype=XSD.date)))
     if meta.published:
-        add((rep, DCTERMS.issued, Literal(meta.published.isoformat(), datatype=XSD.date)))
+        add((rep, DCTERMS.issued, L(meta.published.isoformat(), datatype=XSD.date)))
     if meta.children_considered is not None:
-        add((rep, CLAS.childrenConsidered, Literal(meta.children_considered, datatype=XSD.integer)))
+        add((rep, CLAS.childrenConsidered, L(meta.children_considered, datatype=XSD.integer)))
     for name in meta.inspectors:
-        add((rep, CLAS.inspector, Literal(name)))
-    add((rep, CLAS.sourceFile, Literal(Path(ex.document.source).name)))
-    add((rep, CLAS.contentHash, Literal(ex.document.sha256)))
+        add((rep, CLAS.inspector, L(name)))
+    add((rep, CLAS.sourceFile, L(Path(ex.document.source).name)))
+    add((rep, CLAS.contentHash, L(ex.document.sha256)))
 
     orgs = {o.key: o for o in ex.organisations}
     index_names: dict[str, str] = {}
@@ -153,8 +167,8 @@ def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
         for n in [o.name, *o.aliases]:
             index_names.setdefault(n.lower(), o.key)
 
-    def org_node(k: str) -> URIRef:
-        return URIRef(vocab.org_iri(k))
+    def org_node(k: str) -> Any:
+        return U(vocab.org_iri(k))
 
     for label_list, prop in ((meta.providers_included, CLAS.providerIncluded), (meta.ccgs_included, CLAS.ccgIncluded)):
         for name in label_list:
@@ -164,21 +178,21 @@ def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
 
     # sections and findings
     for sec in ex.structure.sections:
-        s = URIRef(vocab.section_iri(key, sec.key))
+        s = U(vocab.section_iri(key, sec.key))
         add((s, RDF.type, CLAS.Section))
         title = SECTION_TITLES.get(sec.key, sec.title)
-        add((s, RDFS.label, Literal(title)))
-        add((s, DCTERMS.title, Literal(sec.title)))
-        add((s, CLAS.sectionKey, Literal(sec.key)))
+        add((s, RDFS.label, L(title)))
+        add((s, DCTERMS.title, L(sec.title)))
+        add((s, CLAS.sectionKey, L(sec.key)))
         add((s, CLAS.inReport, rep))
         for p in sec.paragraphs:
             if not p.number:
                 continue
-            f = URIRef(vocab.finding_iri(key, p.number))
+            f = U(vocab.finding_iri(key, p.number))
             add((f, RDF.type, CLAS.Finding))
-            add((f, RDFS.label, Literal(f"Finding {p.number}")))
-            add((f, CLAS.number, Literal(p.number)))
-            add((f, CLAS.text, Literal(p.text)))
+            add((f, RDFS.label, L(f"Finding {p.number}")))
+            add((f, CLAS.number, L(p.number)))
+            add((f, CLAS.text, L(p.text)))
             add((f, CLAS.inSection, s))
             add((f, CLAS.inReport, rep))
 
@@ -186,14 +200,14 @@ def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
     for o in ex.organisations:
         n = org_node(o.key)
         add((n, RDF.type, CLAS[o.type] if o.type in ORG_TYPES else CLAS.Organisation))
-        add((n, RDFS.label, Literal(o.name)))
+        add((n, RDFS.label, L(o.name)))
         for alias in sorted(o.aliases):
             if alias != o.name:
-                add((n, SKOS.altLabel, Literal(alias)))
+                add((n, SKOS.altLabel, L(alias)))
         for site in sorted(o.sites):
-            sn = URIRef(f"{vocab.org_iri(o.key)}/site/{slug(site)}")
+            sn = U(f"{vocab.org_iri(o.key)}/site/{slug(site)}")
             add((sn, RDF.type, CLAS.Site))
-            add((sn, RDFS.label, Literal(site)))
+            add((sn, RDFS.label, L(site)))
             add((n, CLAS.site, sn))
         if o.parent and o.parent in orgs:
             add((n, CLAS.partOf, org_node(o.parent)))
@@ -201,77 +215,77 @@ def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
         for src in o.sources:
             if src in ("front-matter",):
                 continue
-            add((URIRef(vocab.source_iri(key, src)), CLAS.mentions, n))
+            add((U(vocab.source_iri(key, src)), CLAS.mentions, n))
 
     # recommendations
     for grp in ex.groups:
-        gn = URIRef(vocab.group_iri(key, grp.number))
+        gn = U(vocab.group_iri(key, grp.number))
         add((gn, RDF.type, CLAS.RecommendationGroup))
-        add((gn, CLAS.number, Literal(grp.number)))
-        add((gn, RDFS.label, Literal(f"Recommendation group {grp.number}")))
+        add((gn, CLAS.number, L(grp.number)))
+        add((gn, RDFS.label, L(f"Recommendation group {grp.number}")))
         if grp.heading:
-            add((gn, CLAS.heading, Literal(grp.heading)))
+            add((gn, CLAS.heading, L(grp.heading)))
         add((gn, CLAS.inReport, rep))
-    rec_section = URIRef(vocab.section_iri(key, "recommendations"))
+    rec_section = U(vocab.section_iri(key, "recommendations"))
     for r in ex.recommendations:
-        rn = URIRef(vocab.recommendation_iri(key, r.number))
+        rn = U(vocab.recommendation_iri(key, r.number))
         add((rn, RDF.type, CLAS.Recommendation))
-        add((rn, RDFS.label, Literal(f"Recommendation {r.number}")))
-        add((rn, CLAS.number, Literal(r.number)))
-        add((rn, CLAS.text, Literal(r.text)))
-        add((rn, CLAS.inGroup, URIRef(vocab.group_iri(key, r.group))))
+        add((rn, RDFS.label, L(f"Recommendation {r.number}")))
+        add((rn, CLAS.number, L(r.number)))
+        add((rn, CLAS.text, L(r.text)))
+        add((rn, CLAS.inGroup, U(vocab.group_iri(key, r.group))))
         add((rn, CLAS.inReport, rep))
         add((rn, PROV.wasDerivedFrom, rec_section))
         for k in r.responsible:
             add((org_node(k), CLAS.isResponsibleFor, rn))
         for theme in ex.themes.get(f"rec:{r.number}", []):
-            add((rn, CLAS.theme, URIRef(vocab.theme_iri(theme))))
+            add((rn, CLAS.theme, U(vocab.theme_iri(theme))))
     for i, numbers in enumerate(ex.recurring, start=1):
-        rr = URIRef(vocab.local_iri(key, "recurring", str(i)))
+        rr = U(vocab.local_iri(key, "recurring", str(i)))
         add((rr, RDF.type, CLAS.RecurringRecommendation))
         first = next((r for r in ex.recommendations if r.number == numbers[0]), None)
-        add((rr, RDFS.label, Literal(_short(first.text) if first else f"Recurring recommendation {i}")))
+        add((rr, RDFS.label, L(_short(first.text) if first else f"Recurring recommendation {i}")))
         add((rr, CLAS.inReport, rep))
         for n in numbers:
-            add((URIRef(vocab.recommendation_iri(key, n)), CLAS.recurrenceOf, rr))
+            add((U(vocab.recommendation_iri(key, n)), CLAS.recurrenceOf, rr))
 
     # citations
     for c in ex.citations:
-        f = URIRef(vocab.finding_iri(key, c.finding))
+        f = U(vocab.finding_iri(key, c.finding))
         for n in c.numbers:
             if n in c.unresolved:
-                u = URIRef(vocab.local_iri(key, "unresolved-citation", n))
+                u = U(vocab.local_iri(key, "unresolved-citation", n))
                 add((u, RDF.type, CLAS.UnresolvedCitation))
-                add((u, CLAS.number, Literal(n)))
-                add((u, RDFS.label, Literal(f"Recommendation {n} (not in the report)")))
+                add((u, CLAS.number, L(n)))
+                add((u, RDFS.label, L(f"Recommendation {n} (not in the report)")))
                 add((f, CLAS.citesUnresolved, u))
             else:
-                add((f, CLAS.cites, URIRef(vocab.recommendation_iri(key, n))))
+                add((f, CLAS.cites, U(vocab.recommendation_iri(key, n))))
     for src, themes in ex.themes.items():
         if src.startswith("rec:"):
             continue
         for theme in themes:
-            add((URIRef(vocab.source_iri(key, src)), CLAS.theme, URIRef(vocab.theme_iri(theme))))
+            add((U(vocab.source_iri(key, src)), CLAS.theme, U(vocab.theme_iri(theme))))
 
     # services, arrangements, transfers
     labels = service_labels()
     used_services: set[str] = set()
 
-    def service_node(skey: str) -> URIRef:
-        node = URIRef(vocab.area_service_iri(area_name, skey))
+    def service_node(skey: str) -> Any:
+        node = U(vocab.area_service_iri(area_name, skey))
         if skey not in used_services:
             used_services.add(skey)
-            concept = URIRef(vocab.service_concept_iri(skey))
+            concept = U(vocab.service_concept_iri(skey))
             add((node, RDF.type, CLAS.Service))
             add((node, CLAS.serviceType, concept))
             add((node, CLAS.inArea, area))
-            add((node, RDFS.label, Literal(f"{labels.get(skey, skey.replace('-', ' '))} in {area_name}")))
+            add((node, RDFS.label, L(f"{labels.get(skey, skey.replace('-', ' '))} in {area_name}")))
             add((concept, RDF.type, CLAS.ServiceConcept))
             add((concept, RDF.type, SKOS.Concept))
-            add((concept, SKOS.notation, Literal(skey)))
-            add((concept, SKOS.inScheme, URIRef(vocab.SERVICE_SCHEME)))
+            add((concept, SKOS.notation, L(skey)))
+            add((concept, SKOS.inScheme, U(vocab.SERVICE_SCHEME)))
             if skey in labels:
-                add((concept, SKOS.prefLabel, Literal(labels[skey], lang="en")))
+                add((concept, SKOS.prefLabel, L(labels[skey], lang="en")))
         return node
 
     seen_arr: dict[str, int] = {}
@@ -280,53 +294,53 @@ def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
         seen_arr[local] = seen_arr.get(local, 0) + 1
         if seen_arr[local] > 1:
             local += f"-{seen_arr[local]}"
-        an = URIRef(vocab.local_iri(key, "arrangement", local))
+        an = U(vocab.local_iri(key, "arrangement", local))
         svc = service_node(a.service)
         cls = CLAS.CommissioningArrangement if a.relation == "commissions" else CLAS.ProvisionArrangement
         add((an, RDF.type, cls))
         add((an, CLAS.organisation, org_node(a.organisation)))
         add((an, CLAS.service, svc))
-        add((an, CLAS.evidence, Literal(a.evidence)))
-        add((an, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, a.source))))
+        add((an, CLAS.evidence, L(a.evidence)))
+        add((an, PROV.wasDerivedFrom, U(vocab.source_iri(key, a.source))))
         add((an, CLAS.inReport, rep))
         if a.scope:
-            add((an, CLAS.scope, Literal(a.scope)))
+            add((an, CLAS.scope, L(a.scope)))
         if a.role:
-            add((an, CLAS.role, Literal(a.role)))
+            add((an, CLAS.role, L(a.role)))
         for k in a.on_behalf_of:
             add((an, CLAS.onBehalfOf, org_node(k)))
         if a.start:
-            add((an, CLAS.startDate, Literal(a.start)))
-        add((an, CLAS.inReview, Literal(a.in_review)))
+            add((an, CLAS.startDate, L(a.start)))
+        add((an, CLAS.inReview, L(a.in_review)))
         add((org_node(a.organisation), CLAS.commissions if a.relation == "commissions" else CLAS.provides, svc))
     for i, tr in enumerate(ex.transfers, start=1):
-        tn = URIRef(vocab.local_iri(key, "transfer", f"{tr.service}-{tr.to_org}-{i}"))
+        tn = U(vocab.local_iri(key, "transfer", f"{tr.service}-{tr.to_org}-{i}"))
         add((tn, RDF.type, CLAS.CommissioningTransfer))
         add((tn, CLAS.service, service_node(tr.service)))
         if tr.from_org:
             add((tn, CLAS.fromOrganisation, org_node(tr.from_org)))
         add((tn, CLAS.toOrganisation, org_node(tr.to_org)))
         if tr.date:
-            add((tn, DCTERMS.date, Literal(tr.date)))
+            add((tn, DCTERMS.date, L(tr.date)))
         if tr.scope:
-            add((tn, CLAS.scope, Literal(tr.scope)))
-        add((tn, CLAS.evidence, Literal(tr.evidence)))
-        add((tn, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, tr.source))))
+            add((tn, CLAS.scope, L(tr.scope)))
+        add((tn, CLAS.evidence, L(tr.evidence)))
+        add((tn, PROV.wasDerivedFrom, U(vocab.source_iri(key, tr.source))))
         add((tn, CLAS.inReport, rep))
 
     # stated gaps
     rec_numbers = {r.number for r in ex.recommendations}
     for i, gap in enumerate(ex.gaps, start=1):
-        gn = URIRef(vocab.local_iri(key, "gap", f"{gap.source}-{i}"))
+        gn = U(vocab.local_iri(key, "gap", f"{gap.source}-{i}"))
         add((gn, RDF.type, CLAS.Gap))
         add((gn, RDF.type, CLAS.StatedGap))
-        add((gn, CLAS.gapKind, Literal(gap.kind)))
-        add((gn, CLAS.gapKindConcept, URIRef(vocab.gap_kind_iri(gap.kind))))
-        add((gn, RDFS.label, Literal(f"{gap.kind.replace('-', ' ')} gap ({gap.source})")))
-        add((gn, CLAS.quote, Literal(gap.quote)))
+        add((gn, CLAS.gapKind, L(gap.kind)))
+        add((gn, CLAS.gapKindConcept, U(vocab.gap_kind_iri(gap.kind))))
+        add((gn, RDFS.label, L(f"{gap.kind.replace('-', ' ')} gap ({gap.source})")))
+        add((gn, CLAS.quote, L(gap.quote)))
         if gap.cue:
-            add((gn, CLAS.explanation, Literal(gap.cue)))
-        add((gn, PROV.wasDerivedFrom, URIRef(vocab.source_iri(key, gap.source))))
+            add((gn, CLAS.explanation, L(gap.cue)))
+        add((gn, PROV.wasDerivedFrom, U(vocab.source_iri(key, gap.source))))
         add((gn, CLAS.inReport, rep))
         for skey in gap.services:
             add((gn, CLAS.concerns, service_node(skey)))
@@ -334,15 +348,16 @@ def emit_triples(ex: Extraction, add: Callable[[Triple], object]) -> str:
             add((gn, CLAS.concerns, org_node(k)))
         for n in gap.recommendations:
             if n in rec_numbers:
-                add((gn, CLAS.answeredBy, URIRef(vocab.recommendation_iri(key, n))))
+                add((gn, CLAS.answeredBy, U(vocab.recommendation_iri(key, n))))
         for theme in gap.themes:
-            add((gn, CLAS.theme, URIRef(vocab.theme_iri(theme))))
+            add((gn, CLAS.theme, U(vocab.theme_iri(theme))))
     return key
 
 
 _RDFS_LABEL = str(_ns.RDFS.label)
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING, _XSD_BOOLEAN, _XSD_INTEGER = str(XSD.string), str(XSD.boolean), str(XSD.integer)
 
 
 def _nt_iri(iri: str) -> str:
@@ -351,20 +366,50 @@ def _nt_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-def _nt_literal(lit: Literal) -> str:
-    lex = str(lit)
+def _nt_lexical(lex: str, datatype: str | None, lang: str | None) -> str:
     if '"' in lex or "\\" in lex or "\n" in lex or "\r" in lex:
         lex = lex.translate(_LITERAL_ESCAPES)
-    if lit.language:
-        return f'"{lex}"@{lit.language}'
-    if lit.datatype is not None and lit.datatype != XSD.string:
-        return f'"{lex}"^^{_nt_iri(str(lit.datatype))}'
+    if lang:
+        return f'"{lex}"@{lang}'
+    if datatype is not None and datatype != _XSD_STRING:
+        return f'"{lex}"^^{_nt_iri(datatype)}'
     return f'"{lex}"'
+
+
+def _nt_literal(lit: Literal) -> str:
+    return _nt_lexical(str(lit), None if lit.datatype is None else str(lit.datatype), lit.language)
+
+
+class _NTLiteral(str):
+    """A literal already written as N-Triples; ``lexical`` is its value."""
+
+    lexical: str
+
+
+def _make_nt_literal(value: object, datatype: str | None = None, lang: str | None = None) -> _NTLiteral:
+    """``rdflib.Literal(value, datatype=, lang=)`` as N-Triples, for the Python values the assembly uses
+    (text, numbers, booleans; dates are given as ISO text with their datatype)."""
+    if isinstance(value, bool):
+        lex, datatype = ("true" if value else "false"), datatype or _XSD_BOOLEAN
+    elif isinstance(value, int):
+        lex, datatype = str(value), datatype or _XSD_INTEGER
+    elif isinstance(value, str):
+        lex = value
+    else:
+        raise TypeError(f"no N-Triples form for a {type(value).__name__} literal")
+    out = _NTLiteral(_nt_lexical(lex, datatype, lang))
+    out.lexical = lex
+    return out
 
 
 class NTriplesSink:
     """Collects triples as N-Triples lines, each distinct triple once (as a graph holds it).
-    ``watch_labels``: an IRI prefix whose nodes' ``rdfs:label`` values ``labels()`` lists."""
+    ``watch_labels``: an IRI prefix whose nodes' ``rdfs:label`` values ``labels()`` lists.
+
+    It takes rdflib terms, or cheaper ones made by ``terms`` (``emit_triples(ex, sink.add, sink.terms)``):
+    IRIs as plain strings and literals written as N-Triples when made."""
+
+    terms = TermMaker(str, _make_nt_literal)
 
     def __init__(self, watch_labels: str | None = None) -> None:
         self._lines: dict[str, None] = {}
@@ -384,10 +429,17 @@ class NTriplesSink:
 
     def add(self, triple: Triple) -> None:
         s, p, o = triple
+        kind = type(o)
         if self._watch is not None and str.__eq__(p, _RDFS_LABEL) and s.startswith(self._watch):
-            self._labels.add((str(s), str(o)))
-        obj = _nt_literal(o) if type(o) is Literal else self._iri(o)
-        self._lines[f"{self._iri(s)} {self._iri(p)} {obj} .\n"] = None
+            self._labels.add((str(s), o.lexical if kind is _NTLiteral else str(o)))  # type: ignore[attr-defined]
+        iris = self._iris
+        if kind is _NTLiteral:
+            obj: str = o
+        elif kind is Literal:
+            obj = _nt_literal(o)  # type: ignore[arg-type]
+        else:
+            obj = iris.get(o) or self._iri(o)
+        self._lines[f"{iris.get(s) or self._iri(s)} {iris.get(p) or self._iri(p)} {obj} .\n"] = None
 
     def __len__(self) -> int:
         return len(self._lines)

@@ -156,7 +156,7 @@ def extract_one(path: str, source: str, max_bytes: int, nt_file: str, check_shap
 
         ex = extract_file(Path(path), max_bytes=max_bytes)
         sink = NTriplesSink(watch_labels=ORG_PREFIX)
-        key = emit_triples(ex, sink.add)
+        key = emit_triples(ex, sink.add, sink.terms)
         data = sink.getvalue()
         if check_shapes:
             ex.warnings += [f"{Path(path).name}: {w}" for w in _shape_warnings(data)]

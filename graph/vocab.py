@@ -7,6 +7,7 @@ rdflib: IRIs are plain strings, so the CLI and the store can use them without th
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,11 +45,16 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9.]+")
+_FINDING_NUMBER = re.compile(r"\d+(\.\d+)+")
+
+
+@functools.lru_cache(maxsize=4096)  # names and keys (areas, sections, sites), a few hundred a report
 def slug(text: str) -> str:
     """Lower-case ASCII slug: "Stoke-on-Trent City Council" -> "stoke-on-trent-city-council"."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = text.lower().replace("&", " and ").replace("'", "")
-    text = re.sub(r"[^a-z0-9.]+", "-", text)
+    text = _NOT_SLUG.sub("-", text)
     return text.strip("-.") or "x"
 
 
@@ -87,7 +93,7 @@ def section_iri(report_key: str, section: str) -> str:
 
 def source_iri(report_key: str, source: str) -> str:
     """A fact's source: a finding number ("5.1.7") or a section key ("context")."""
-    if re.fullmatch(r"\d+(\.\d+)+", source):
+    if _FINDING_NUMBER.fullmatch(source):
         return finding_iri(report_key, source)
     return section_iri(report_key, source)
 

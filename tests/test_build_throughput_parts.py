@@ -94,6 +94,35 @@ def test_emit_triples_is_what_both_paths_use(corpus_extractions):
     assert key == extraction_to_graph(ex)[0] and len(set(seen)) == len(extraction_to_graph(ex)[1])
 
 
+def test_the_sinks_light_terms_write_what_rdflib_terms_write(corpus_extractions):
+    """The N-Triples sink's own terms (plain-string IRIs, literals written when made) give the same bytes,
+    line for line, and the same watched labels as rdflib terms do."""
+    for ex in corpus_extractions.values():
+        out = []
+        for terms in (None, NTriplesSink.terms):
+            sink = NTriplesSink(watch_labels=vocab.ID + "org/")
+            out.append((emit_triples(ex, sink.add, terms), sink.getvalue(), sink.labels()))
+        assert out[0] == out[1] and out[0][2]
+
+
+@given(hs.one_of(hs.text(), hs.integers(), hs.booleans()), hs.sampled_from([None, "en"]))
+@settings(max_examples=200, deadline=None)
+def test_light_literals_are_rdflib_literals(value, lang):
+    import pyoxigraph as ox
+
+    from clasgraph.graph.assemble import _make_nt_literal, _nt_literal
+
+    if not isinstance(value, str):
+        lang = None
+    lit = rdflib.Literal(value, lang=lang)
+    assert _make_nt_literal(value, lang=lang) == _nt_literal(lit)
+    assert _make_nt_literal(value, lang=lang).lexical == str(lit)
+    if "\x00" not in str(value) and not any(0xD800 <= ord(c) <= 0xDFFF for c in str(value)):
+        parsed = next(iter(ox.parse(f"<http://x/s> <http://x/p> {_make_nt_literal(value, lang=lang)} .\n",
+                                    format=ox.RdfFormat.N_TRIPLES)))
+        assert parsed.object.value == str(lit)
+
+
 # ------------------------------------------------------------------ the streaming store writer
 
 
@@ -169,8 +198,9 @@ def test_feeder_hands_the_writer_error_to_the_build(tmp_path):
 def test_check_shapes_warns_only_when_asked(tmp_path, monkeypatch):
     src = Path(__file__).parent / "data" / "corpus" / "stockport-2014.md"
 
-    def broken_emit(ex, add):  # drop every isResponsibleFor: recommendations without a responsible body
-        return emit_triples(ex, lambda t: None if t[1] == rdflib.URIRef(vocab.CLAS + "isResponsibleFor") else add(t))
+    def broken_emit(ex, add, terms=None):  # drop every isResponsibleFor: recommendations without a responsible body
+        return emit_triples(ex, lambda t: None if t[1] == rdflib.URIRef(vocab.CLAS + "isResponsibleFor") else add(t),
+                            terms)
 
     monkeypatch.setattr("clasgraph.graph.assemble.emit_triples", broken_emit)
     plain = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "a.ttl"), "-j", "1"])
