@@ -431,7 +431,7 @@ class NTriplesSink:
         s, p, o = triple
         kind = type(o)
         if self._watch is not None and str.__eq__(p, _RDFS_LABEL) and s.startswith(self._watch):
-            self._labels.add((str(s), o.lexical if kind is _NTLiteral else str(o)))  # type: ignore[attr-defined]
+            self._labels.add((str(s), o.lexical if isinstance(o, _NTLiteral) else str(o)))
         iris = self._iris
         if kind is _NTLiteral:
             obj: str = o
