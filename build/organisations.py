@@ -736,7 +736,8 @@ def _trim_leading(tokens: list[str], at_sentence_start: bool, lower_words: Conta
             tokens = tokens[1:]
             at_sentence_start = False
             continue
-        if at_sentence_start and t.lower() in lower_words and t not in KEEP_LEADING and not t.isupper():
+        # the look-up of the word in lower case last: the others are cheaper and most often decide
+        if at_sentence_start and t not in KEEP_LEADING and not t.isupper() and t.lower() in lower_words:
             tokens = tokens[1:]
             at_sentence_start = False
             continue
@@ -751,7 +752,9 @@ HEAD_TOKENS = {"CCG", "CCGs", "Trust", "Trusts", "Council", "Councils", "Board",
 
 
 NAME_TOKEN_SPLIT_RE = re.compile(r"[\w’'&\-]+|[^\w\s]")
-NAME_WINDOW = 100  # characters before a head tokenised first
+# characters before a head tokenised, first the fewest: a name's walk seldom reads more than 50 (the
+# whole prefix, the last, is never cut short)
+NAME_WINDOWS = (64, 160, 1 << 62)
 
 
 def _walk_back(tokens: list[re.Match[str]], head_start: int, cut: bool) -> list[re.Match[str]] | None:
@@ -806,12 +809,14 @@ def _name_before(text: str, end: int, lower_words: Container[str],
                 break
         head_start = head_m.start() if head_m is not None and head_m.end() == end else end
     # the tokens of text[:head_start], read from the end: those of a window before the head are the
-    # same except perhaps the window's first (cut) one, so the walk falls back to the whole prefix
-    # only when it reaches that token
-    lo = max(0, head_start - NAME_WINDOW)
-    taken = _walk_back(list(NAME_TOKEN_SPLIT_RE.finditer(text, lo, head_start)), head_start, lo > 0)
-    if taken is None:
-        taken = _walk_back(list(NAME_TOKEN_SPLIT_RE.finditer(text, 0, head_start)), head_start, False)
+    # same except perhaps the window's first (cut) one, so the walk falls back to a wider window only
+    # when it reaches that token
+    taken = None
+    for window in NAME_WINDOWS:
+        lo = max(0, head_start - window)
+        taken = _walk_back(list(NAME_TOKEN_SPLIT_RE.finditer(text, lo, head_start)), head_start, lo > 0)
+        if taken is not None:
+            break
     assert taken is not None
     taken.reverse()
     if not taken:
@@ -897,6 +902,8 @@ def find_candidates(structure: Structure) -> list[_Cand]:
     joined = "\x00".join(t for _, t in texts)
     heads = _split_found(_scan(HEAD_SCAN_RE, joined, _WORD_CHAR_RE), offsets)
     exact = _split_found(_scan(lex.exact_capital, joined, _WORD_OR_HYPHEN_RE), offsets)
+    # a text holds the words of a lexicon form that starts in lower case only if the report does
+    lower_start = _holds_lower_start(all_text, lex)
     cands: list[_Cand] = []
     for i, (source, text) in enumerate(texts):
         if source == "recommendations":
@@ -906,7 +913,8 @@ def find_candidates(structure: Structure) -> list[_Cand]:
                     cands.append(_Cand(name=name, family=_family_of(name) or "heading", type=_type_of(name, ""),
                                        source="recommendations"))
                 continue
-        cands.extend(_candidates_in(text, source, lower_words, _Starts(role_at[i], folded_at[i], heads[i], exact[i])))
+        cands.extend(_candidates_in(text, source, lower_words,
+                                    _Starts(role_at[i], folded_at[i], heads[i], exact[i], lower_start)))
     return cands
 
 
@@ -921,6 +929,12 @@ class _Starts(NamedTuple):
     folded: list[int] | None  # None: not known, search the text (empty when it holds no gate word)
     heads: list[_Found] | None = None  # None: not known, search the text
     exact: list[_Found] | None = None
+    lower_start: bool = True  # False: the text holds no lexicon form's words that starts in lower case
+
+
+def _holds_lower_start(text: str, lex: _Lexicon) -> bool:
+    """Does ``text`` hold all the words of a lexicon form that starts in lower case?"""
+    return any(all(w in text for w in words) for words in lex.lower_words)
 
 
 def _split_found(matches: Iterable[re.Match[str]], offsets: list[int]) -> list[list[_Found]]:
@@ -995,7 +1009,7 @@ def _candidates_in(text: str, source: str, lower_words: Container[str], starts: 
     # lexicon: national bodies and standard multi-agency arrangements
     lex = _lexicon_patterns()
     exact = starts.exact if starts is not None else None  # found with exact_capital
-    lower_start = any(all(w in text for w in words) for words in lex.lower_words)
+    lower_start = (starts is None or starts.lower_start) and _holds_lower_start(text, lex)
     if exact is None or lower_start:
         pattern = lex.exact if lower_start else lex.exact_capital
         exact = [(m.start(), m.end(), m.group(0)) for m in _scan(pattern, text, _WORD_OR_HYPHEN_RE)]
@@ -1103,6 +1117,7 @@ class _Runs:
 
 
 NAME_RUN_RE = re.compile(r"[\w’'\-&\s]*")  # the characters of a defined name up to its "("
+ACRONYM_PAREN_RE = re.compile(r"\((?P<acr>[A-Z][A-Za-z&]{1,9})\)")  # the end of every ACRONYM_NAME_RE match
 
 
 def _acronym_name_matches(text: str) -> Iterator[re.Match[str]]:
@@ -1115,6 +1130,9 @@ def _acronym_name_matches(text: str) -> Iterator[re.Match[str]]:
         paren = text.find("(", pos)
         if paren < 0:
             return
+        if not ACRONYM_PAREN_RE.match(text, paren):  # no acronym in this bracket: no match ends in it
+            pos = paren + 1
+            continue
         start = runs.start(paren, pos)
         m = ACRONYM_NAME_RE.search(text, start, paren + 12)
         if m is not None and m.start() < paren:

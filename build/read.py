@@ -156,14 +156,19 @@ def _looks_markdown(raw: str) -> bool:
 
 def clean_chars(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
+    # each replacement only where its character occurs: a search for one character is cheaper than
+    # a replace() that finds none (which counts the whole text for a longer replacement)
     for lig, rep in LIGATURES.items():
-        text = text.replace(lig, rep)
+        if lig in text:
+            text = text.replace(lig, rep)
     for char, rep in CHAR_REPLACEMENTS:  # the same as text.translate(CHAR_TABLE)
         if char in text:
             text = text.replace(char, rep)
     if "&" in text:
         text = GLUED_AMPERSAND_RE.sub("& ", text)  # "&Shropshire" -> "& Shropshire"
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\f", "\n\f\n") if "\f" in text else text
 
 
 SUP_ORDINAL_RE = re.compile(r"\s*<sup>\s*(st|nd|rd|th)\s*</sup>", re.I)

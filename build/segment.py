@@ -210,7 +210,7 @@ FIELD_RE = re.compile(r"^(?P<label>[A-Z][\w()/' ,]{2,80}?)\s*:\s*(?P<value>.+)$"
 def extract_meta(text: str, sections: list[Section]) -> ReportMeta:
     meta = ReportMeta()
     fields: dict[str, str] = {}
-    for line in text.split("\n")[:200]:
+    for line in text.split("\n", 200)[:200]:  # the first 200 lines (the text is not split further)
         m = FIELD_RE.match(line.strip())
         if m:
             fields.setdefault(m.group("label").strip().lower(), m.group("value").strip())
@@ -237,7 +237,7 @@ def extract_meta(text: str, sections: list[Section]) -> ReportMeta:
         m = re.search(r"Date of publication\s*:?\s*(" + date_words + ")", head, re.I)
         if m:
             meta.published = parse_date(m.group(1))
-    first_lines = [ln.strip() for ln in text.split("\n")[:40] if ln.strip()]
+    first_lines = [ln.strip() for ln in text.split("\n", 40)[:40] if ln.strip()]
     for ln in first_lines:
         m = re.search(r"safeguarding in (.+)$", ln, re.I)
         if m and "review of health services" in ln.lower():

@@ -8,7 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clasgraph.build import themes
+from clasgraph.build import organisations as orgs
+from clasgraph.build import read, themes
 
 _TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("abz09AZ -’'_İıſ\u212aé\ud800")), max_size=80)
 
@@ -28,3 +29,92 @@ def test_every_cue_token_and_first_word_is_known() -> None:
         for cue in cues:
             for spellings in cue.tokens or ():
                 assert set(spellings) <= index.known
+
+
+# ------------------------------------------------------------------ organisations
+
+_NAME_PIECES = ["Trust", "NHS", "Foundation", "Council", "CCG", "Board", "and", "&", "of", "the", "Staffordshire",
+                "North", "South", "Healthcare", "Partnership", "Stoke-on-Trent", "(SSOTP)", "(CQC)", "(x)", "(AB",
+                "provided by", "Public Health", "’s", "'s", ",", ".", "\n", " ", "  ", "a", "lower", "City", "X"]
+
+
+def _acronym_name_reference(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in orgs.ACRONYM_NAME_RE.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=40), st.randoms(use_true_random=False))
+def test_acronym_name_matches_are_the_pattern_finditer(pieces: list[str], rnd: object) -> None:
+    text = "".join(p + (" " if rnd.random() < 0.7 else "") for p in pieces)  # type: ignore[attr-defined]
+    assert [m.span() for m in orgs._acronym_name_matches(text)] == _acronym_name_reference(text)
+
+
+def _name_before_reference(text: str, end: int, lower_words: object) -> tuple[str, int] | None:
+    """``_name_before`` with the whole text before the head tokenised at once."""
+    head_m = None
+    for head_m in orgs._scan(orgs.HEAD_SCAN_RE, text, orgs._WORD_CHAR_RE, max(0, end - 45), end):
+        if head_m.end() == end:
+            break
+    head_start = head_m.start() if head_m is not None and head_m.end() == end else end
+    taken = orgs._walk_back(list(orgs.NAME_TOKEN_SPLIT_RE.finditer(text, 0, head_start)), head_start, False)
+    assert taken is not None
+    taken.reverse()
+    if not taken:
+        return None
+    last = taken[0].start() - 1
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    at_start = last < 0 or text[last] in ".;:!?\n“\"(" or text[last] == "–"
+    words = orgs._trim_leading([t.group(0) for t in taken], at_start, lower_words)  # type: ignore[arg-type]
+    if not words:
+        return None
+    start = taken[len(taken) - len(words)].start()
+    return text[start:end], start
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=60))
+def test_name_before_agrees_with_the_whole_prefix(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    lower_words = orgs._LowerWords(text)
+    for m in orgs._scan(orgs.HEAD_SCAN_RE, text, orgs._WORD_CHAR_RE):
+        assert orgs._name_before(text, m.end(), lower_words) == _name_before_reference(text, m.end(), lower_words)
+
+
+def test_lower_start_of_a_text_needs_it_in_the_report() -> None:
+    lex = orgs._lexicon_patterns()
+    text = "the area team of NHS England said"
+    assert orgs._holds_lower_start(text, lex)
+    assert orgs._holds_lower_start("x\n" + text + "\ny", lex)
+    assert not orgs._holds_lower_start("NHS England", lex)
+
+
+# ------------------------------------------------------------------ reading and segmenting
+
+_CHAR_PIECES = ["a", " ", "\r", "\n", "\r\n", "\f", "&", "&S", "\ufb00", "\ufb01", "\ufb03", "\u00a0", "\u200b",
+                "\t", "e\u0301", "’"]
+
+
+def _clean_chars_reference(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    for lig, rep in read.LIGATURES.items():
+        text = text.replace(lig, rep)
+    text = text.translate(read.CHAR_TABLE)
+    text = read.GLUED_AMPERSAND_RE.sub("& ", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CHAR_PIECES), max_size=30))
+def test_clean_chars_agrees_with_every_replacement_made(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert read.clean_chars(text) == _clean_chars_reference(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["x", "", "a\rb", "Date of review: 1 May 2016"]), max_size=260), st.integers(0, 250))
+def test_split_with_a_limit_gives_the_first_lines(lines: list[str], n: int) -> None:
+    text = "\n".join(lines)
+    assert text.split("\n", n)[:n] == text.split("\n")[:n]  # as extract_meta reads its first 200 and 40 lines
