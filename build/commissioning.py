@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Organisation, Paragraph, Structure, Transfer
 from .prefilter import Gated, Prefilter, fold, folded_pattern, may_match, required_words
-from .services import ServiceMention, find_services
+from .services import ServiceMention, service_mentions
 
 # ----------------------------------------------------------------------------- interfaces
 
@@ -230,7 +230,7 @@ class SentenceView:
     most sentences state nothing that needs them)."""
 
     def __init__(self, text: str, orgs: OrgLookup, area: str | None, folded: str | None = None,
-                 cue_mask: int | None = None) -> None:
+                 cue_mask: int | None = None, services: Sequence[ServiceMention] | None = None) -> None:
         self.cue_mask = cue_mask  # CUE_FILTER.mask of the sentence, if the caller has it already
         self.text = text
         self.folded = fold(text) if folded is None else folded  # for the keyword prefilters of its patterns
@@ -260,11 +260,13 @@ class SentenceView:
                 oms.append(OM(cm.start(), cm.end(), keys, cm.group(0), collective=True))
         oms.sort(key=lambda o: o.start)
         self.oms = oms
+        found = service_mentions(text) if services is None else services
+        if oms:  # a service named inside an organisation's name is not a service of the sentence
+            found = [s for s in found if not any(o.start <= s.start and s.end <= o.end for o in oms)]
         self.services = [
-            s for s in find_services(text)
-            if not any(o.start <= s.start and s.end <= o.end for o in oms)
+            s for s in found
             # "community/acute/specialist health services for children" is not the general commissioning
-            and not (s.key == "childrens-health-services" and QUALIFIED_RE.search(text[max(0, s.start - 30) : s.start]))
+            if s.key != "childrens-health-services" or not QUALIFIED_RE.search(text[max(0, s.start - 30) : s.start])
         ]
 
     @functools.cached_property
@@ -478,6 +480,27 @@ SERVICE_AT_RE = re.compile(r"\s*(?:services?|units?|clinics?|departments?)?\s+at
 
 # ----------------------------------------------------------------------------- cues
 
+# Cue patterns written as a lead-in and a tail (``_tailed``): every match of such a pattern ends with a
+# match of its tail, so a sentence in which the tail alone finds nothing holds no match of the pattern.
+# A tail that begins with a word ("led by", "commission") is found many times faster than the whole
+# pattern, whose optional lead-in ("is", "are", "also", ...) is tried at every word of the sentence.
+_CUE_TAILS: dict[re.Pattern[str], str] = {}  # pattern -> its tail (the alternation of its branches' tails)
+
+
+def _tailed(lead_in: str, tail: str) -> re.Pattern[str]:
+    """The case-insensitive pattern ``lead_in + tail``; neither part may hold a top-level ``|``. The
+    pattern's text is exactly the two parts joined, so it is the pattern it always was."""
+    return _tailed_branches((lead_in, tail))
+
+
+def _tailed_branches(*branches: tuple[str, str]) -> re.Pattern[str]:
+    """The alternation of several ``lead_in + tail`` branches (as ``_tailed``); its tail is the
+    alternation of theirs."""
+    rx = re.compile("|".join(lead + tail for lead, tail in branches), re.I)
+    _CUE_TAILS[rx] = "|".join(tail for _lead, tail in branches)
+    return rx
+
+
 AUX = r"(?:(?:is|are|was|were|be|been|being|has been|have been|had been)\s+)"
 ADV = (r"(?:(?:also|currently|now|jointly|separately|mainly|largely|primarily|solely|all|both|each|predominantly|"
        r"partly|directly|locally|centrally|nationally)\s+)")
@@ -487,13 +510,13 @@ PASSIVE_CUES: list[tuple[str, str, str | None, re.Pattern[str]]] = [
     ("passive", "commissions", None,
      re.compile(rf"\b{AUX}?{ADV}*(?:jointly\s+|co-)?commissioned\s+{ADV}*(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
     ("passive", "commissions", None,
-     re.compile(rf"\b{AUX}?{ADV}*(?:carried out|undertaken)\s+(?P<mid>(?:for|in|across)\s+[^,;.]{{2,60}}?\s+)?by\b", re.I)),
+     _tailed(rf"\b{AUX}?{ADV}*", r"(?:carried out|undertaken)\s+(?P<mid>(?:for|in|across)\s+[^,;.]{2,60}?\s+)?by\b")),
     ("passive", "provides", None,
      re.compile(rf"\b{AUX}?{ADV}*(?:provided|delivered|run|operated|hosted|managed)\s+{ADV}*"
                 rf"(?P<mid>(?:for|in|across|to|at|from)\s+[^,;.]{{2,60}}?\s+)?(?:by|through)\b\s*[;:]?", re.I)),
-    ("passive", "provides", "lead", re.compile(rf"\b{AUX}?{ADV}*led\s+by\b", re.I)),
+    ("passive", "provides", "lead", _tailed(rf"\b{AUX}?{ADV}*", r"led\s+by\b")),
     ("passive", "provides", "employs", re.compile(rf"\b{AUX}?{ADV}*employed\s+by\b", re.I)),
-    ("passive", "provides", None, re.compile(rf"\b{AUX}?{ADV}*(?:commissioned|purchased|contracted)\s+from\b", re.I)),
+    ("passive", "provides", None, _tailed(rf"\b{AUX}?{ADV}*", r"(?:commissioned|purchased|contracted)\s+from\b")),
     ("passive", "commissions", None,
      re.compile(r"\b(?:is|are|remains?|was|were)\s+(?:now\s+|currently\s+)?(?:the\s+)?(?:joint\s+|shared\s+|statutory\s+)?"
                 r"responsibility\s+of\b", re.I)),
@@ -505,7 +528,8 @@ PASSIVE_CUES: list[tuple[str, str, str | None, re.Pattern[str]]] = [
 ELLIPSIS_RE = re.compile(r"\s*,?\s*(?:and|while|whilst)\s+(?P<np>(?:the\s+)?[^,;.]{2,60}?)\s+by\b", re.I)
 CONTINUE_RE = re.compile(r"\s*[,;]?\s*(?:and|or)\s+(?:also\s+)?by\b", re.I)
 
-ACTIVE_COMMISSION_RE = re.compile(r"\b(?:jointly\s+|also\s+|currently\s+|now\s+)?(?:co-)?commission(?:s|ed)?\b(?!\s+(?:by|for\s+[^.]{0,60}?\s+by)\b)", re.I)
+ACTIVE_COMMISSION_RE = _tailed(r"\b(?:jointly\s+|also\s+|currently\s+|now\s+)?(?:co-)?",
+                               r"commission(?:s|ed)?\b(?!\s+(?:by|for\s+[^.]{0,60}?\s+by)\b)")
 ACTIVE_PROVIDE_RE = re.compile(
     r"\b(?:also\s+|currently\s+|now\s+|still\s+)?(?:provides|provide|provided|delivers|deliver|delivered|runs|run|operates|operate|"
     r"hosts|host|employs|employ|employing|providing|delivering|offers|offer|leads|lead|"
@@ -540,12 +564,13 @@ PRONOUN_OBJECT_RE = re.compile(
 THROUGH_RE = re.compile(r"\b(?:through|via|by)\s+(?:the\s+)?$", re.I)
 SPECIAL_COMMISSIONING_RE = re.compile(r"^\s*(?:\([A-Z]+\)\s*)?(?:special(?:ist|ised)?\s+|direct\s+)?commissioning\b", re.I)
 SPECIAL_COMMISSIONING_WORDS = required_words(SPECIAL_COMMISSIONING_RE)  # {"commissioning"}
-BECAME_PROVIDER_RE = re.compile(
-    r"\b(?:is|are|has been|have been)\s+(?:now\s+|currently\s+|also\s+)?(?:commissioned|contracted)\s+to\s+(?:provide|deliver|run)\b"
-    r"|(?:\b(?:became|become|becomes|has become|have become|took over as|is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?|,\s*)"
-    r"(?:the\s+)?(?:new\s+|main\s+|principal\s+|sole\s+|lead\s+|local\s+|current\s+|commissioned\s+)*providers?\s+(?:of|for)\b"
-    r"|\btook\s+over\s+(?:the\s+)?(?:provision|running|delivery)\s+of\b",
-    re.I,
+BECAME_PROVIDER_RE = _tailed_branches(
+    (r"\b(?:is|are|has been|have been)\s+(?:now\s+|currently\s+|also\s+)?(?:commissioned|contracted)\s+",
+     r"to\s+(?:provide|deliver|run)\b"),
+    (r"(?:\b(?:became|become|becomes|has become|have become|took over as|is|are|remains?)\s+(?:now\s+|currently\s+|also\s+)?|,\s*)"
+     r"(?:the\s+)?(?:new\s+|main\s+|principal\s+|sole\s+|lead\s+|local\s+|current\s+|commissioned\s+)*",
+     r"providers?\s+(?:of|for)\b"),
+    (r"\b", r"took\s+over\s+(?:the\s+)?(?:provision|running|delivery)\s+of\b"),
 )
 ACTIVE_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("active-commission", "commissions", ACTIVE_COMMISSION_RE),
@@ -562,30 +587,39 @@ _PASSIVE_BITS = tuple(1 << i for i in range(len(PASSIVE_CUES)))  # bit of each c
 _ACTIVE_BITS = tuple(1 << (len(PASSIVE_CUES) + i) for i in range(len(ACTIVE_CUES)))
 
 
-_Cue = tuple[bool, str, str, str | None, re.Pattern[str], re.Pattern[str] | None, bool]
+_Scan = tuple[re.Pattern[str] | None, re.Pattern[str] | None]  # (folded scan, folded tail)
+_Cue = tuple[bool, str, str, str | None, re.Pattern[str], re.Pattern[str] | None, bool, re.Pattern[str] | None]
 
 
 @functools.cache  # one tuple per combination of cues a sentence may hold (a handful), not per sentence
 def _cues_for(mask: int) -> tuple[_Cue, ...]:
     """The cues whose bit is set in ``mask`` (a CUE_FILTER.mask), passive then active, in list order:
-    (passive, kind, relation, role, pattern, its folded scan or None, has a "mid" group)."""
+    (passive, kind, relation, role, pattern, its folded scan or None, has a "mid" group, its folded
+    tail or None)."""
     passive_scans, active_scans = _cue_scans()
     out: list[_Cue] = []
-    for (kind, relation, role, rx), bit, scan in zip(PASSIVE_CUES, _PASSIVE_BITS, passive_scans, strict=True):
+    for (kind, relation, role, rx), bit, (scan, tail) in zip(PASSIVE_CUES, _PASSIVE_BITS, passive_scans, strict=True):
         if mask & bit:
-            out.append((True, kind, relation, role, rx, scan, "mid" in rx.groupindex))
-    for (kind, relation, rx), bit, scan in zip(ACTIVE_CUES, _ACTIVE_BITS, active_scans, strict=True):
+            out.append((True, kind, relation, role, rx, scan, "mid" in rx.groupindex, tail))
+    for (kind, relation, rx), bit, (scan, tail) in zip(ACTIVE_CUES, _ACTIVE_BITS, active_scans, strict=True):
         if mask & bit:
-            out.append((False, kind, relation, None, rx, scan, False))
+            out.append((False, kind, relation, None, rx, scan, False, tail))
     return tuple(out)
 
 
+def _cue_scan(rx: re.Pattern[str]) -> _Scan:
+    """``rx`` as a case-sensitive pattern run on the folded sentence (prefilter.folded_pattern: the
+    same matches at the same offsets, several times faster), and its tail (``_tailed``) the same way;
+    None: run the pattern itself, and no tail to try first."""
+    scan = folded_pattern(rx)
+    tail = _CUE_TAILS.get(rx)
+    return scan, (folded_pattern(re.compile(tail, rx.flags)) if scan is not None and tail is not None else None)
+
+
 @functools.cache  # compiled on first use (some ms), not at import
-def _cue_scans() -> tuple[tuple[re.Pattern[str] | None, ...], tuple[re.Pattern[str] | None, ...]]:
-    """The passive and active cue patterns as case-sensitive patterns run on the folded sentence
-    (prefilter.folded_pattern: the same matches at the same offsets, several times faster); None:
-    run the pattern itself."""
-    return tuple(folded_pattern(c[3]) for c in PASSIVE_CUES), tuple(folded_pattern(c[2]) for c in ACTIVE_CUES)
+def _cue_scans() -> tuple[tuple[_Scan, ...], tuple[_Scan, ...]]:
+    """``_cue_scan`` of the passive and of the active cue patterns."""
+    return tuple(_cue_scan(c[3]) for c in PASSIVE_CUES), tuple(_cue_scan(c[2]) for c in ACTIVE_CUES)
 TRANSFER_VERB_RE = Gated(re.compile(
     r"\b(?:transferred|transfers|transfer\s+of|moved|passed|took over|transitioned)\b", re.I))
 PREVIOUSLY_RE = Gated(re.compile(
@@ -790,12 +824,13 @@ class _Extractor:
     def _sentence(self, sentence: str, source: str, state: _State) -> None:
         folded = fold(sentence)
         cue_mask = None
-        if not find_services(sentence) and not (cue_mask := CUE_FILTER.mask(sentence, folded)):
+        services = service_mentions(sentence)
+        if not services and not (cue_mask := CUE_FILTER.mask(sentence, folded)):
             # No service named and no cue that could take one from an earlier sentence: nothing
             # here can make a fact, a transfer or a change of state (every path below needs a
             # service of this sentence or a cue), so its organisations need not be read.
             return
-        sv = SentenceView(sentence, self.orgs, self.area, folded, cue_mask)
+        sv = SentenceView(sentence, self.orgs, self.area, folded, cue_mask, services)
         if self._transfer(sv, source, state):
             return
         facts = self._facts(sv, source, state)
@@ -1071,7 +1106,9 @@ class _Extractor:
             return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
 
         possible = CUE_FILTER.mask(text, sv.folded) if sv.cue_mask is None else sv.cue_mask
-        for passive, kind, relation, role, rx, scan, has_mid in _cues_for(possible):
+        for passive, kind, relation, role, rx, scan, has_mid, tail in _cues_for(possible):
+            if tail is not None and tail.search(sv.folded) is None:
+                continue  # every match would end with a match of its tail
             for m in scan.finditer(sv.folded) if scan is not None else rx.finditer(text):
                 if inside_org(m.start(), m.end()):
                     continue

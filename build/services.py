@@ -255,6 +255,12 @@ def find_services(text: str, topical: bool = False) -> list[ServiceMention]:
     return list(_find_services(text, topical))
 
 
+def service_mentions(text: str, topical: bool = False) -> tuple[ServiceMention, ...]:
+    """``find_services`` as a tuple: the remembered answer itself, not a copy (for a caller that reads
+    a sentence's mentions several times)."""
+    return _find_services(text, topical)
+
+
 
 @functools.lru_cache(maxsize=2)
 def _label_trie(topical: bool) -> _Trie:
@@ -371,5 +377,6 @@ __all__ = [
     "find_services",
     "load_lexicon",
     "service_keys",
+    "service_mentions",
     "service_label",
 ]
