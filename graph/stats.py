@@ -39,8 +39,30 @@ def graph_stats(g: Any) -> dict[str, int]:
                 for label, iri in PROPERTY_COUNTS]
     out: dict[str, int] = {}
     for label, q in queries:
-        out[label] = _count(g, q)
+        if hasattr(g, "store") and label in STORE_SHORTCUTS:
+            out[label] = STORE_SHORTCUTS[label](g)
+        else:
+            out[label] = _count(g, q)
     return out
+
+
+def _distinct_triples(source: Any) -> int:
+    """Distinct triples over every graph: pyoxigraph's union default graph (``GraphSource.query``) holds
+    them already merged, about twice as fast as DISTINCT over ``GRAPH ?g`` (1.3 s against 2.6 s on 200
+    reports); a GraphSource keeps even a triples file in a named graph, so the default graph adds nothing."""
+    rows = list(source.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"))
+    return int(rows[0]["n"].value) if rows else 0
+
+
+def _named_graphs(source: Any) -> int:
+    """Named graphs that hold triples, from the store's list of graphs (0.02 s against 0.6 s by SPARQL on
+    200 reports). A named graph left empty is not counted, as with ``GRAPH ?g { ?s ?p ?o }``."""
+    store = source.store
+    return sum(1 for g in store.named_graphs() if next(iter(store.quads_for_pattern(None, None, None, g)), None)
+               is not None)
+
+
+STORE_SHORTCUTS = {"triples": _distinct_triples, "named graphs": _named_graphs}
 
 
 ORG_CLASSES = ("Organisation", "ClinicalCommissioningGroup", "NHSTrust", "NHSFoundationTrust", "LocalAuthority",
