@@ -332,8 +332,18 @@ def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
 
     groups = [r.group for r in recommendations]
     lengths = [len(w.tokens) for w in words]
+    # each recommendation's distinct words as bits (one per word of the report), and how many: the
+    # distinct words two recommendations share are the bits of the "and" of theirs
+    bit: dict[str, int] = {}
+    masks = []
+    for w in words:
+        mask = 0
+        for word in w.distinct:
+            mask |= 1 << bit.setdefault(word, len(bit))
+        masks.append(mask)
+    distinct = [len(w.distinct) for w in words]
     for i in range(n):
-        group, length = groups[i], lengths[i]
+        group, length, mask = groups[i], lengths[i], masks[i]
         for j in range(i + 1, n):
             if groups[j] == group:
                 continue
@@ -342,8 +352,15 @@ def find_recurring(recommendations: list[Recommendation]) -> list[list[str]]:
             if short < 6:
                 if short != long_:
                     continue
-            elif short / long_ < 0.6 and 2 * short / (short + long_) < SAME_WORDING:
-                continue
+            else:
+                wide = short / long_ < 0.6
+                if wide and 2 * short / (short + long_) < SAME_WORDING:
+                    continue
+                # and its reject by the distinct words both hold plus the shorter's repeats (the shorter:
+                # the first of the two where the lengths are equal, as _same_words takes them)
+                bound = (mask & masks[j]).bit_count() + short - (distinct[i] if length <= lengths[j] else distinct[j])
+                if 2 * bound / (short + long_) < SAME_WORDING and (bound / short < 0.92 or wide):
+                    continue
             if find(i) == find(j):
                 continue
             if _same_words(words[i], words[j], SAME_WORDING):

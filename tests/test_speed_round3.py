@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from clasgraph.build import organisations as orgs
 from clasgraph.build import read, themes
+from clasgraph.build.model import Recommendation
 
 _TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("abz09AZ -’'_İıſ\u212aé\ud800")), max_size=80)
 
@@ -118,3 +119,45 @@ def test_clean_chars_agrees_with_every_replacement_made(pieces: list[str]) -> No
 def test_split_with_a_limit_gives_the_first_lines(lines: list[str], n: int) -> None:
     text = "\n".join(lines)
     assert text.split("\n", n)[:n] == text.split("\n")[:n]  # as extract_meta reads its first 200 and 40 lines
+
+
+# ------------------------------------------------------------------ recurring recommendations
+
+
+def _recurring_reference(recs: list[Recommendation]) -> list[list[str]]:
+    """``find_recurring`` as first written: every pair from different groups compared in full."""
+    n = len(recs)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if recs[i].group != recs[j].group and themes.same_recommendation(recs[i].text, recs[j].text):
+                parent[find(j)] = find(i)
+    clusters: dict[int, list[int]] = {}
+    for i in range(n):
+        clusters.setdefault(find(i), []).append(i)
+    out = [[recs[i].number for i in sorted(m)] for m in clusters.values()
+           if len(m) >= 2 and len({recs[i].group for i in m}) >= 2]
+    position = {r.number: i for i, r in enumerate(recs)}
+    return sorted(out, key=lambda nums: position[nums[0]])
+
+
+_REC_WORDS = ["ensure", "that", "the", "health", "children", "looked", "after", "review", "GP", "MARAC",
+              "information", "is", "shared", "with", "practices", "work", "and", "to", "of", "plans", "all"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("123"), st.lists(st.sampled_from(_REC_WORDS), max_size=14)), max_size=9),
+       st.randoms(use_true_random=False))
+def test_find_recurring_agrees_with_all_pairs_compared(items: list[tuple[str, list[str]]], rnd: object) -> None:
+    recs: list[Recommendation] = []
+    for k, (group, words) in enumerate(items):
+        if recs and rnd.random() < 0.4:  # type: ignore[attr-defined]
+            words = themes._tokens(recs[-1].text) + words[:1]  # near-copies, as recurring ones are
+        recs.append(Recommendation(number=f"{group}.{k}", text=" ".join(words), group=group))
+    assert themes.find_recurring(recs) == _recurring_reference(recs)
