@@ -6,8 +6,10 @@ time of a rebuild when nothing changed.
 
 The corpus (benchmarks/synth_reports.py: the bundled reports' paragraphs recombined, every place renamed)
 is made once under --workdir and reused. Each build runs in a fresh process (as the CLI would), so its
-peak memory is its own: the parent's peak RSS (VmHWM) and the largest worker's (getrusage of its children). The first build writes a new store (and, with --output, a TriG file); the second build finds
-every report unchanged by content hash and extracts nothing.
+peak memory is its own: the parent's peak RSS (VmHWM) and the largest worker's (getrusage of its children).
+The first build writes a new store (and, with --output, a TriG file); the second build finds every report
+unchanged by content hash and extracts nothing. --file-only times `clasgraph build DIR -o out.nq` instead
+(no store, no rebuild).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 from clasgraph.graph.buildrun import run_build
 args = json.loads(sys.argv[1])
 t0 = time.perf_counter()
-r = run_build([Path(args["corpus"])], store_dir=Path(args["store"]),
+r = run_build([Path(args["corpus"])], store_dir=Path(args["store"]) if args["store"] else None,
               output=Path(args["output"]) if args["output"] else None, jobs=args["jobs"])
 wall = time.perf_counter() - t0
 self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -51,8 +53,8 @@ def du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
-def run_child(corpus: Path, store: Path, output: Path | None, jobs: int) -> dict:
-    arg = json.dumps({"corpus": str(corpus), "store": str(store), "output": str(output) if output else "",
+def run_child(corpus: Path, store: Path | None, output: Path | None, jobs: int) -> dict:
+    arg = json.dumps({"corpus": str(corpus), "store": str(store) if store else "", "output": str(output) if output else "",
                       "jobs": jobs})
     proc = subprocess.run([sys.executable, "-c", CHILD, arg], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -67,6 +69,8 @@ def main() -> None:
     ap.add_argument("--format", default="txt", choices=("txt", "pdf", "html", "docx"))
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/clasgraph-bench"))
     ap.add_argument("--output", action="store_true", help="also write a TriG file in the first build")
+    ap.add_argument("--file-only", action="store_true",
+                    help="build to an N-Quads file only (`clasgraph build DIR -o out.nq`), no store")
     ap.add_argument("--rebuild-count", type=int, default=0,
                     help="also time a no-change rebuild of this many reports: the --count built reports plus "
                          "copies of them (each a distinct file) whose graphs are put in the store re-keyed, so "
@@ -86,10 +90,12 @@ def main() -> None:
     store = args.workdir / f"store-{args.format}-{args.count}"
     shutil.rmtree(store, ignore_errors=True)
     output = args.workdir / f"out-{args.format}-{args.count}.trig" if args.output else None
+    if args.file_only:
+        output = args.workdir / f"out-{args.format}-{args.count}.nq"
 
     read_rate = time_reading(corpus, args.jobs)
-    first = run_child(corpus, store, output, args.jobs)
-    second = run_child(corpus, store, None, args.jobs)
+    first = run_child(corpus, None if args.file_only else store, output, args.jobs)
+    second = None if args.file_only else run_child(corpus, store, None, args.jobs)
     rate = first["built"] / first["wall"] if first["wall"] else 0.0
     per_report = first["extract_s"] / max(1, first["built"])
     print(f"corpus: {args.count} {args.format} reports, {size_mb:.1f} MB; {args.jobs} worker processes "
@@ -107,12 +113,15 @@ def main() -> None:
           f"{read_rate:.1f} reports/s")
     print(f"peak memory: parent {first['parent_mb']:.0f} MB, largest worker {first['worker_mb']:.0f} MB "
           f"(at most {first['parent_mb'] + args.jobs * first['worker_mb']:.0f} MB together)")
-    print(f"store: {du(store) / 1048576:.1f} MB on disk" + (f"; TriG {output.stat().st_size / 1048576:.1f} MB"
-                                                           if output and output.exists() else ""))
-    print(f"no-change rebuild: {second['unchanged']} unchanged, {second['built']} extracted in {second['wall']:.2f} s "
-          f"(peak {second['parent_mb']:.0f} MB)")
     if first["errors"]:
         print("first errors:", *first["errors"], sep="\n  ")
+    if output and output.exists():
+        print(f"output file: {output.name} {output.stat().st_size / 1048576:.1f} MB")
+    if second is None:
+        return
+    print(f"store: {du(store) / 1048576:.1f} MB on disk")
+    print(f"no-change rebuild: {second['unchanged']} unchanged, {second['built']} extracted in {second['wall']:.2f} s "
+          f"(peak {second['parent_mb']:.0f} MB)")
     if args.rebuild_count > args.count:
         t0 = time.perf_counter()
         n = grow_store(corpus, store, args.rebuild_count)
