@@ -19,8 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from itertools import compress, count, repeat
-from operator import is_
+from itertools import compress, count
 from pathlib import Path
 from typing import Literal
 
@@ -106,6 +105,20 @@ _Trie = dict[str, tuple["Label | None", "_Trie"]]
 _Entry = tuple["Label | None", _Trie]  # a word's place in the trie: the label it ends, the words after it
 
 
+class _Begins(dict[str, "_Entry | Literal[False]"]):
+    """word -> the entry in a label trie of the labels that begin with it, or False; a word not seen
+    before is looked up when first asked for (``__missing__``, so a text's words are read with one
+    ``map`` and no second pass for the new ones)."""
+
+    def __init__(self, table: _WordTable, topical: bool) -> None:
+        super().__init__()
+        self.table, self.topical = table, topical
+
+    def __missing__(self, word: str) -> _Entry | Literal[False]:
+        entry = self[word] = _label_trie(self.topical).get(self.table(word), False)
+        return entry
+
+
 class _WordTable:
     """``norm_token`` with a memory of the words seen (a report has a few thousand distinct words;
     each is normalised once) and of the labels (or labels and topical cues) each begins: its entry in
@@ -116,7 +129,7 @@ class _WordTable:
     def __init__(self) -> None:
         self.norm: dict[str, str] = {}
         # topical -> word -> the trie entry of the labels that begin with it, or False
-        self.begins: dict[bool, dict[str, _Entry | Literal[False]]] = {False: {}, True: {}}
+        self.begins: dict[bool, _Begins] = {False: _Begins(self, False), True: _Begins(self, True)}
 
     def __call__(self, tok: str) -> str:
         norm = self.norm.get(tok)
@@ -128,25 +141,8 @@ class _WordTable:
         """Per word: the trie entry of the labels (with ``topical``, labels and topical cues) that
         begin with it, or False (most words of a text begin none)."""
         if len(self.norm) > self.LIMIT:
-            self.cache_clear()  # before reading the entries, which must all be known afterwards
-        known = self.begins[topical]
-        found = list(map(known.get, words))
-        if None in found:  # words not seen before: learn them, then fill in their entries
-            unknown = list(compress(count(), map(is_, found, repeat(None))))
-            self._learn({words[i] for i in unknown})
-            for i in unknown:
-                found[i] = known[words[i]]
-        return found  # type: ignore[return-value]  # every word is known now
-
-    def _learn(self, new: set[str]) -> None:
-        labels, topics = _label_trie(False), _label_trie(True)
-        norms, plain, topical = self.norm, self.begins[False], self.begins[True]
-        for w in new:
-            norm = norms.get(w)
-            if norm is None:
-                norm = norms[w] = _normalise(w)
-            plain[w] = labels.get(norm, False)
-            topical[w] = topics.get(norm, False)
+            self.cache_clear()  # before reading the entries (a text's own words may pass the limit)
+        return list(map(self.begins[topical].__getitem__, words))
 
     def cache_clear(self) -> None:
         self.norm.clear()
