@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .model import Arrangement, Citation, Gap, Paragraph, Structure
-from .prefilter import Gated, fold, required_words
+from .prefilter import Gated, fold, relaxed_pattern, required_words
 from .services import find_services
 
 GAP_KINDS = ("commissioning-capacity", "service-coverage", "pathway", "governance", "workforce")
@@ -536,6 +536,49 @@ _T_HYPOTHETICAL = _Twin(_HYPOTHETICAL)
 _T_ARRANGEMENT_ANY = _Twin(_ARRANGEMENT_ANY)
 
 
+# --------------------------------------------------------------------------- cues a sentence's clauses can hold
+
+# A clause is a piece of its sentence whose ends keep their word boundaries: _CLAUSE_CUT and _STOP_CUT
+# cut where a separator begins with ";", ",", "." or a space and ends with one of those or with a
+# space, or with "however" followed (by its \b) by a character that is not a word character;
+# stripping " ," and a concessive word (ending in \b) and cutting at ", " keep that. The exception is
+# "^however,?\s*" at a sentence that opens with "however" glued to a word ("Howeverthe ..."): there a
+# clause may begin with a word character after the "r", and no cue is ruled out.
+_GLUED_HOWEVER = re.compile(r"however\w")
+
+
+@functools.cache
+def _relaxed_cues() -> tuple[tuple[re.Pattern[str] | None, ...], re.Pattern[str] | None]:
+    """Per cue rule, and for the bare negation, ``prefilter.relaxed_pattern`` of its twin: where it
+    finds nothing in a folded sentence, the rule matches no clause of the sentence (None: not known)."""
+    def relaxed(twin: _Twin) -> re.Pattern[str] | None:
+        rx = twin._twin()
+        return None if rx is None else relaxed_pattern(rx)
+
+    return tuple(relaxed(t) for t in _RULE_TWINS), relaxed(_T_WEAK)
+
+
+def _possible_cues(gates: int, folded: str) -> int:
+    """``gates`` (a sentence's ``_GATES.mask``; ``folded``: the sentence's fold) without the bits of the
+    cue rules and the bare negation that match no clause of the sentence: those whose relaxed pattern
+    finds nothing in the whole sentence."""
+    if _GLUED_HOWEVER.match(folded):
+        return gates
+    rules, weak = _relaxed_cues()
+    out = gates & ~_CUE_BITS
+    if gates & _WEAK_BIT and (weak is None or weak.search(folded)):
+        out |= _WEAK_BIT
+    todo = gates & _RULE_BITS
+    while todo:
+        low = todo & -todo
+        todo ^= low
+        i = low.bit_length() - 1
+        extra, rx = _RULE_EXTRA[i], rules[i]
+        if (extra is None or extra.search(folded)) and (rx is None or rx.search(folded)):
+            out |= low
+    return out
+
+
 def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     return any(a[0] < y and x < a[1] for x, y in spans)
 
@@ -734,6 +777,8 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
         # no pattern the sentence rules out can match a clause (and a sentence without a cue word has
         # no gap at all).
         gates = _GATES.mask_folded(folded_sentence)
+        if gates & _CUE_BITS:
+            gates = _possible_cues(gates, folded_sentence)  # (which cues the words allow, which can match)
         if not gates & _CUE_BITS:
             previous = sentence
             continue

@@ -235,6 +235,136 @@ def folded_pattern(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
+_CATEGORY_SOURCE = {
+    _P.CATEGORY_DIGIT: r"\d", _P.CATEGORY_NOT_DIGIT: r"\D", _P.CATEGORY_SPACE: r"\s",
+    _P.CATEGORY_NOT_SPACE: r"\S", _P.CATEGORY_WORD: r"\w", _P.CATEGORY_NOT_WORD: r"\W",
+}
+_AT_SOURCE = {
+    _P.AT_BOUNDARY: r"\b", _P.AT_NON_BOUNDARY: r"\B", _P.AT_BEGINNING: "^", _P.AT_BEGINNING_STRING: r"\A",
+    _P.AT_END: "$", _P.AT_END_STRING: r"\Z",
+}
+
+
+def _class_source(items: Any) -> str | None:
+    out = []
+    for op, av in items:
+        if op is _P.NEGATE:
+            out.append("^")
+        elif op is _P.LITERAL:
+            out.append(re.escape(chr(av)))
+        elif op is _P.RANGE:
+            out.append(re.escape(chr(av[0])) + "-" + re.escape(chr(av[1])))
+        elif op is _P.CATEGORY and av in _CATEGORY_SOURCE:
+            out.append(_CATEGORY_SOURCE[av])
+        else:
+            return None
+    return "[" + "".join(out) + "]"
+
+
+def _source(items: Any, relax: bool) -> str | None:
+    """The source of a parsed pattern (``relax``: with every zero-width assertion but ``\\b`` left
+    out, see ``relaxed_pattern``), or None for what it does not write back (back-references, atomic
+    groups, possessive repeats, conditional or flag-setting groups)."""
+    out: list[str] = []
+    items = list(items)
+    for i, (op, av) in enumerate(items):
+        part: str | None
+        if op is _P.LITERAL:
+            part = re.escape(chr(av))
+        elif op is _P.NOT_LITERAL:
+            part = "[^" + re.escape(chr(av)) + "]"
+        elif op is _P.ANY:
+            part = "."
+        elif op is _P.IN:
+            part = _class_source(av)
+        elif op is _P.CATEGORY:
+            part = _CATEGORY_SOURCE.get(av)
+        elif op is _P.AT:
+            if relax and av is _P.AT_BOUNDARY:
+                rest = _boundary_before(items[i + 1:])
+                return None if rest is None else "".join(out) + rest
+            part = "" if relax else _AT_SOURCE.get(av)
+        elif op in (_P.ASSERT, _P.ASSERT_NOT):
+            if relax:
+                part = ""
+            else:
+                direction, sub = av
+                inner = _source(sub, relax)
+                kind = ("=" if op is _P.ASSERT else "!") if direction == 1 else ("<=" if op is _P.ASSERT else "<!")
+                part = None if inner is None else f"(?{kind}{inner})"
+        elif op is _P.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            inner = None if add_flags or del_flags else _source(sub, relax)
+            part = None if inner is None else f"(?:{inner})"
+        elif op is _P.BRANCH:
+            alts = [_source(alt, relax) for alt in av[1]]
+            part = None if None in alts else "(?:" + "|".join(alts) + ")"  # type: ignore[arg-type]
+        elif op in (_P.MAX_REPEAT, _P.MIN_REPEAT):
+            low, high, sub = av
+            inner = _source(sub, relax)
+            bounds = f"{{{low},{'' if high == _P.MAXREPEAT else high}}}"
+            part = None if inner is None else f"(?:{inner}){bounds}{'?' if op is _P.MIN_REPEAT else ''}"
+        else:
+            part = None
+        if part is None:
+            return None
+        out.append(part)
+    return "".join(out)
+
+
+def _boundary_before(items: list[Any]) -> str | None:
+    """The relaxed source of ``\\b`` followed by ``items``, written so that a literal comes first
+    where one can (the regular expression engine then skips ahead to where it occurs): ``\\bc...``
+    for a word character c is ``c...(?<!\\wc...)`` (the character before is not a word character),
+    and ``\\b`` before a group or alternation goes inside it, before each alternative."""
+    if not items:
+        return r"\b"
+    op, av = items[0]
+    if op is _P.LITERAL and re.match(r"\w", chr(av)):
+        n = 1
+        while n < len(items) and items[n][0] is _P.LITERAL:
+            n += 1
+        run = "".join(re.escape(chr(v)) for _op, v in items[:n])
+        rest = _source(items[n:], relax=True)
+        return None if rest is None else f"{run}(?<!\\w{run}){rest}"
+    if op is _P.SUBPATTERN and not av[1] and not av[2]:
+        inner = _boundary_before(list(av[3]))
+        rest = _source(items[1:], relax=True)
+        return None if inner is None or rest is None else f"(?:{inner}){rest}"
+    if op is _P.BRANCH:
+        alts = [_boundary_before(list(alt)) for alt in av[1]]
+        rest = _source(items[1:], relax=True)
+        return None if None in alts or rest is None else "(?:" + "|".join(alts) + ")" + rest  # type: ignore[arg-type]
+    rest = _source(items, relax=True)
+    return None if rest is None else r"\b" + rest
+
+
+def relaxed_pattern(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern that finds a match in a text ``t`` wherever ``pattern`` can match in a piece
+    ``c = t[a:b]`` whose ends keep their word boundaries (where ``\\b`` holds at an end of ``c``, read
+    in ``c``, it holds there in ``t`` too): ``pattern`` with its look-arounds, anchors and ``\\B``
+    left out (each now holds everywhere) and ``\\b`` kept. Whatever ``pattern`` consumes in ``c`` the
+    relaxed pattern consumes at the same place in ``t``; ``\\b`` inside ``c`` sees the same
+    neighbours in ``t``, and at the ends of ``c`` holds in ``t`` by that condition. So where it finds
+    nothing in ``t``, ``pattern`` finds nothing in any such piece of ``t`` (a sentence's clauses: see
+    gaps). Leading items that can match the empty string anywhere (what ``^|...`` becomes) are left
+    out too: a match of the rest is then a match of the whole. None where the pattern cannot be
+    written back (see ``_source``)."""
+    try:
+        items = list(_P.parse(pattern.pattern, pattern.flags))
+    except Exception:  # CPython's own parser (private): should it ever change, no relaxed pattern
+        return None
+    while items:
+        # (a relaxed item holds no assertion but \b, which never holds in the empty string: an item
+        # that matches it here matches the empty string without assertions, so anywhere)
+        first = _source(items[:1], relax=True)
+        if first is None or not re.fullmatch(first, "", pattern.flags):
+            break
+        items = items[1:]
+    source = _source(items, relax=True)
+    return None if source is None else re.compile(source, pattern.flags)
+
+
 class Gated:
     """A compiled pattern that is only run on texts holding one of its required words; ``search``,
     ``finditer`` and ``sub`` answer exactly as the pattern's own do. The words are derived on first
@@ -335,4 +465,4 @@ class Prefilter:
         return out
 
 
-__all__ = ["Gated", "Prefilter", "fold", "folded_pattern", "may_match", "required_words"]
+__all__ = ["Gated", "Prefilter", "fold", "folded_pattern", "may_match", "relaxed_pattern", "required_words"]

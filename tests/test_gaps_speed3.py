@@ -1,0 +1,178 @@
+"""Session 3 fast paths of gap extraction answer exactly as the plain forms they stand for.
+
+* ``prefilter.relaxed_pattern``: written back without relaxing, a pattern matches as itself; relaxed,
+  it finds a match in a sentence wherever the pattern matches in one of the sentence's clauses.
+* ``gaps._possible_cues``: the cue rules (and the bare negation) it rules out for a sentence match no
+  clause of it, so ``_gap_sentences`` finds the same gaps with and without it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clasgraph.build import gaps, prefilter
+from clasgraph.build.prefilter import fold, relaxed_pattern, required_words
+
+HERE = Path(__file__).parent
+REPORTS = sorted(p for p in (HERE / "data" / "corpus").iterdir() if p.suffix in (".md", ".txt"))
+
+
+def _paragraphs() -> list[str]:
+    out: list[str] = []
+    for path in REPORTS:
+        out.extend(gaps.strip_markers(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return out
+
+
+PARAGRAPHS = _paragraphs()
+SENTENCES = [s for p in PARAGRAPHS for s in gaps.split_sentences(p)]
+CUE_TWINS = [*gaps._RULE_TWINS, gaps._T_WEAK]
+
+
+def _all_twins() -> list[re.Pattern[str]]:
+    twins = [*CUE_TWINS, gaps._T_PRAISE_NEG, gaps._T_HABIT, gaps._T_PRAISE, gaps._T_NEGATED_PRAISE, gaps._T_FUTURE,
+             gaps._T_HEDGED, gaps._T_METHOD, gaps._T_PRACTICE_SLIP, gaps._T_HYPOTHETICAL, gaps._T_ARRANGEMENT_ANY]
+    out = [t._twin() for t in twins]
+    return [rx for rx in out if rx is not None]
+
+
+ALL_TWINS = _all_twins()
+
+
+def _pieces() -> list[str]:
+    words = {w for rx in ALL_TWINS for w in (required_words(rx) or ())}
+    return sorted(words | {" ", ", ", "; ", ". ", "however ", "however", "but ", "although ", "whilst ", "the ",
+                           "not ", "no ", "5 ", "% ", "-", "x", "A", "İ", "ſ"})
+
+
+PIECES = _pieces()
+
+
+# --------------------------------------------------------------------------- writing a pattern back
+
+
+def _written_back(rx: re.Pattern[str]) -> re.Pattern[str]:
+    source = prefilter._source(prefilter._P.parse(rx.pattern, rx.flags), relax=False)
+    assert source is not None, rx.pattern[:60]
+    return re.compile(source, rx.flags)
+
+
+def _same_matches(rx: re.Pattern[str], back: re.Pattern[str], text: str) -> None:
+    assert [m.span() for m in back.finditer(text)] == [m.span() for m in rx.finditer(text)], (rx.pattern[:60], text)
+
+
+def test_written_back_patterns_match_as_the_originals_on_the_corpus() -> None:
+    backs = [(rx, _written_back(rx)) for rx in ALL_TWINS]
+    for sentence in SENTENCES:
+        folded = fold(sentence)
+        for rx, back in backs:
+            _same_matches(rx, back, folded)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=0, max_size=16))
+def test_written_back_patterns_match_as_the_originals_on_random_texts(pieces: list[str]) -> None:
+    text = fold("".join(pieces))
+    for rx in ALL_TWINS:
+        _same_matches(rx, _written_back(rx), text)
+
+
+def test_written_back_keeps_the_constructs() -> None:
+    for source in (r"(?<!ab)c\b(?=d)|^x$|\Ay\Z|[^a-c\d\s]e+?f{2,3}\Bg*", r"(?:a|)b(?!c)", r"\W\S\D.[\w-]"):
+        rx = re.compile(source)
+        for text in ("c d", "x", "y", "e eeffg", "b", "bc", "ab", "!x1 -", "zzcdx"):
+            _same_matches(rx, _written_back(rx), text)
+
+
+def test_relaxed_pattern_refuses_what_it_cannot_write_back() -> None:
+    assert relaxed_pattern(re.compile(r"(a)\1")) is None
+    assert relaxed_pattern(re.compile(r"(?i:a)b")) is None
+    assert relaxed_pattern(re.compile(r"a*+b")) is None
+    assert relaxed_pattern(re.compile(r"(?>a)b")) is None
+
+
+def test_relaxed_pattern_drops_assertions_but_word_boundaries() -> None:
+    rx = relaxed_pattern(re.compile(r"(?:^|, )no\s(?!doubt)"))
+    assert rx is not None and rx.pattern == r"no[\s]"  # the leading "^|, " can match nothing: left out
+    rx = relaxed_pattern(re.compile(r"\bnot (?:yet )?in place\b"))
+    assert rx is not None and rx.pattern.startswith(r"not\ (?<!\wnot\ )")  # \b before a literal: a look-behind after it
+    assert rx.search("it is not in place") and not rx.search("cannot in place") and rx.search("not in place")
+
+
+# --------------------------------------------------------------------------- relaxed patterns and clauses
+
+
+def _relaxed_covers_clauses(sentence: str) -> None:
+    """Every cue twin that matches a clause of ``sentence`` has a relaxed pattern that matches the
+    sentence, and ``_possible_cues`` keeps its bit."""
+    folded = fold(sentence)
+    gates = gaps._GATES.mask_folded(folded)
+    possible = gaps._possible_cues(gates, folded)
+    assert possible & ~gaps._CUE_BITS == gates & ~gaps._CUE_BITS  # the other patterns' bits are kept
+    assert possible & gates == possible  # (only bits are cleared)
+    rules, weak = gaps._relaxed_cues()
+    relaxed = [*rules, weak]
+    glued = gaps._GLUED_HOWEVER.match(folded) is not None
+    for clause in gaps.split_clauses(sentence):
+        start = sentence.find(clause.text)
+        assert start >= 0  # a clause is a piece of its sentence
+        clause_folded = fold(clause.text)
+        for i, twin in enumerate(CUE_TWINS):
+            rx = twin._twin()
+            assert rx is not None
+            if rx.search(clause_folded) is None:
+                continue
+            bit = gaps._WEAK_BIT if i == len(gaps._RULE_TWINS) else 1 << i
+            assert possible & bit, (twin.pattern.pattern[:60], clause.text, sentence)
+            if not glued:
+                assert relaxed[i] is None or relaxed[i].search(folded), (twin.pattern.pattern[:60], sentence)
+
+
+def test_relaxed_patterns_cover_the_clauses_of_the_corpus() -> None:
+    assert len(SENTENCES) > 1000
+    for sentence in SENTENCES:
+        _relaxed_covers_clauses(sentence)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=18), st.randoms(use_true_random=False))
+def test_relaxed_patterns_cover_the_clauses_of_random_sentences(pieces: list[str], rnd: object) -> None:
+    text = "".join(p.upper() if rnd.random() < 0.2 else p for p in pieces)  # type: ignore[attr-defined]
+    for sentence in gaps.split_sentences(gaps.strip_markers(text)):
+        _relaxed_covers_clauses(sentence)
+
+
+def test_a_sentence_opening_with_a_glued_however_keeps_every_cue() -> None:
+    sentence = "Howevernot in place; there is no pathway"
+    folded = fold(sentence)
+    gates = gaps._GATES.mask_folded(folded)
+    assert gaps._possible_cues(gates, folded) == gates
+
+
+# --------------------------------------------------------------------------- the same gaps
+
+
+def _gaps_without_shortcut(plain: str, monkeypatch: pytest.MonkeyPatch) -> list[gaps.GapSentence]:
+    with monkeypatch.context() as m:
+        m.setattr(gaps, "_possible_cues", lambda gates, folded: gates)
+        return gaps._gap_sentences(plain)
+
+
+def test_same_gaps_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    for plain in PARAGRAPHS:
+        assert gaps._gap_sentences(plain) == _gaps_without_shortcut(plain, monkeypatch), plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=24))
+def test_same_gaps_on_random_paragraphs(pieces: list[str]) -> None:
+    plain = gaps.strip_markers("".join(pieces))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(gaps, "_possible_cues", lambda gates, folded: gates)
+        plain_gaps = gaps._gap_sentences(plain)
+    assert gaps._gap_sentences(plain) == plain_gaps
