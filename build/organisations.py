@@ -599,6 +599,9 @@ class _Lexicon(NamedTuple):
     folded_starts: re.Pattern[str]  # the first words the folded matches start with (any case)
     folded_prefixes: tuple[str, ...] | None  # lower-case beginnings of those words (see _PLAIN_FOLD_LETTERS)
     lookup: dict[str, tuple[str, str]]  # family/type of each folded surface form
+    # the forms of ``exact`` that start in lower case: where none matches, ``exact`` and
+    # ``exact_capital`` find the same (those forms fail wherever they are tried)
+    exact_lower: re.Pattern[str] | None
 
 
 @functools.lru_cache(maxsize=1)
@@ -636,7 +639,8 @@ def _lexicon_patterns() -> _Lexicon:
     return _Lexicon(alternation(exact_alts, 0, ""),
                     alternation([a for a in exact_alts if a not in lower_start], 0, ""), lower_words,
                     alternation(sorted(set(folded), key=len, reverse=True), re.I, r"(?<![\w-])"), folded_starts,
-                    None if "" in prefixes else tuple(sorted(prefixes)), lookup)
+                    None if "" in prefixes else tuple(sorted(prefixes)), lookup,
+                    alternation(lower_start, 0, "") if lower_start else None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -902,8 +906,9 @@ def find_candidates(structure: Structure) -> list[_Cand]:
     joined = "\x00".join(t for _, t in texts)
     heads = _split_found(_scan(HEAD_SCAN_RE, joined, _WORD_CHAR_RE), offsets)
     exact = _split_found(_scan(lex.exact_capital, joined, _WORD_OR_HYPHEN_RE), offsets)
-    # a text holds the words of a lexicon form that starts in lower case only if the report does
-    lower_start = _holds_lower_start(all_text, lex)
+    # a lexicon form that starts in lower case matches in a text only if it matches in the report
+    # (the joining newline, like a text's end, passes its closing look-ahead)
+    lower_start = lex.exact_lower is not None and lex.exact_lower.search(all_text) is not None
     cands: list[_Cand] = []
     for i, (source, text) in enumerate(texts):
         if source == "recommendations":
@@ -929,7 +934,7 @@ class _Starts(NamedTuple):
     folded: list[int] | None  # None: not known, search the text (empty when it holds no gate word)
     heads: list[_Found] | None = None  # None: not known, search the text
     exact: list[_Found] | None = None
-    lower_start: bool = True  # False: the text holds no lexicon form's words that starts in lower case
+    lower_start: bool = True  # False: no lexicon form that starts in lower case matches in the text
 
 
 def _holds_lower_start(text: str, lex: _Lexicon) -> bool:

@@ -161,3 +161,29 @@ def test_find_recurring_agrees_with_all_pairs_compared(items: list[tuple[str, li
             words = themes._tokens(recs[-1].text) + words[:1]  # near-copies, as recurring ones are
         recs.append(Recommendation(number=f"{group}.{k}", text=" ".join(words), group=group))
     assert themes.find_recurring(recs) == _recurring_reference(recs)
+
+
+def test_where_no_lower_case_form_matches_both_lexicon_patterns_find_the_same() -> None:
+    lex = orgs._lexicon_patterns()
+    assert lex.exact_lower is not None
+    texts = ["the area team of NHS England and NHS England", "NHS England area team met the CQC",
+             "area team of NHS Englandx", "the area  team of NHS England-wide", "Ofsted, DfE and the LAT"]
+    for text in texts:
+        full = [m.span() for m in orgs._scan(lex.exact, text, orgs._WORD_OR_HYPHEN_RE)]
+        capital = [m.span() for m in orgs._scan(lex.exact_capital, text, orgs._WORD_OR_HYPHEN_RE)]
+        if lex.exact_lower.search(text) is None:
+            assert full == capital, text
+        else:  # the lower-case form is found only by the full pattern
+            assert full != capital, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["area", "team", "of", "NHS", "England", "the", "CQC", "LAT", "-", "x", "and", "&"]),
+                max_size=14), st.sampled_from([" ", "  ", "\n", ""]))
+def test_lexicon_scan_is_the_same_where_no_lower_case_form_matches(words: list[str], sep: str) -> None:
+    lex = orgs._lexicon_patterns()
+    assert lex.exact_lower is not None
+    text = sep.join(words)
+    if lex.exact_lower.search(text) is None:
+        assert [m.span() for m in orgs._scan(lex.exact, text, orgs._WORD_OR_HYPHEN_RE)] == [
+            m.span() for m in orgs._scan(lex.exact_capital, text, orgs._WORD_OR_HYPHEN_RE)]
