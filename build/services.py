@@ -119,6 +119,14 @@ class _Begins(dict[str, "_Entry | Literal[False]"]):
         return entry
 
 
+class _Acronyms(dict[str, bool]):
+    """word -> ``is_acronym_token(word)``, worked out on first use."""
+
+    def __missing__(self, word: str) -> bool:
+        yes = self[word] = is_acronym_token(word)
+        return yes
+
+
 class _WordTable:
     """``norm_token`` with a memory of the words seen (a report has a few thousand distinct words;
     each is normalised once) and of the labels (or labels and topical cues) each begins: its entry in
@@ -130,6 +138,7 @@ class _WordTable:
         self.norm: dict[str, str] = {}
         # topical -> word -> the trie entry of the labels that begin with it, or False
         self.begins: dict[bool, _Begins] = {False: _Begins(self, False), True: _Begins(self, True)}
+        self.acronym = _Acronyms()  # word -> is_acronym_token(word)
 
     def __call__(self, tok: str) -> str:
         norm = self.norm.get(tok)
@@ -146,6 +155,7 @@ class _WordTable:
 
     def cache_clear(self) -> None:
         self.norm.clear()
+        self.acronym.clear()
         for begins in self.begins.values():
             begins.clear()
 
@@ -278,8 +288,19 @@ def _label_trie(topical: bool) -> _Trie:
 _WORD = r"[A-Za-z0-9]++(?:['’`][A-Za-z]++)*+|&"
 _BETWEEN = r"[^A-Za-z0-9&]*+"  # what cannot begin a word
 _WORDS_RE = re.compile(rf"{_BETWEEN}({_WORD}|\Z)")
-# n words from a position (where a word ends, or 0): the position after the n-th
-_SKIP_RES = tuple((n, re.compile(rf"(?>{_BETWEEN}(?:{_WORD})){{{n}}}")) for n in (32, 8, 2, 1))
+_STEP_MAX = 32  # words stepped over by one match at most
+
+
+class _StepPatterns(dict[int, re.Pattern[str]]):
+    """n -> a pattern for ``n`` words from a position where a word ends (or 0): the end of its match is
+    the end of the n-th word (compiled on first use)."""
+
+    def __missing__(self, n: int) -> re.Pattern[str]:
+        rx = self[n] = re.compile(rf"(?>{_BETWEEN}(?:{_WORD})){{{n}}}")
+        return rx
+
+
+_STEPS = _StepPatterns()
 
 
 def _words(text: str) -> list[str]:
@@ -289,27 +310,16 @@ def _words(text: str) -> list[str]:
     return words
 
 
-class _Ends:
-    """Where the words of a text end, found on demand in increasing order: the words are counted from
-    the last one asked for by patterns that step over several words at once (no match per word)."""
-
-    __slots__ = ("text", "done", "pos")
-
-    def __init__(self, text: str) -> None:
-        self.text, self.done, self.pos = text, 0, 0  # words stepped over; where the last of them ends
-
-    def end(self, i: int) -> int:
-        """The end of word ``i`` (0-based); ``i`` never less than at the last call."""
-        todo = i + 1 - self.done
-        text, pos = self.text, self.pos
-        for n, rx in _SKIP_RES:
-            while todo >= n:
-                m = rx.match(text, pos)
-                assert m is not None  # there are that many words
-                pos = m.end()
-                todo -= n
-        self.done, self.pos = i + 1, pos
-        return pos
+def _step_over(text: str, pos: int, n: int) -> int:
+    """Where the ``n``-th word after ``pos`` (0 or where a word ends) ends; ``n`` >= 1 and there are
+    that many words: several words are stepped over by one match (no match per word)."""
+    while n > _STEP_MAX:
+        m = _STEPS[_STEP_MAX].match(text, pos)
+        assert m is not None
+        pos, n = m.end(), n - _STEP_MAX
+    m = _STEPS[n].match(text, pos)
+    assert m is not None
+    return m.end()
 
 
 @functools.lru_cache(maxsize=16384)
@@ -320,11 +330,12 @@ def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
     # most sentences name no service: none of their words begins a label
     if not any(entries):
         return ()
-    norm = table.norm
+    norm, acronym = table.norm, table.acronym
     n_words = len(words)
     out: list[ServiceMention] = []
     free = 0  # the first word not inside a mention already found
-    ends: _Ends | None = None  # where words end, read only for the words of a mention
+    # where words end, read only for the words of mentions: ``done`` words read, the last ending at ``pos``
+    done = pos = 0
     # the word positions where some label begins (most words of a sentence begin none)
     for i in compress(count(), entries):
         if i < free:
@@ -344,14 +355,14 @@ def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
             if label is not None:
                 found.append((j - i, label))
         for n, label in reversed(found):
-            if True in label.caps and any(c and not is_acronym_token(words[i + k]) for k, c in enumerate(label.caps)):
+            if True in label.caps and any(c and not acronym[words[i + k]] for k, c in enumerate(label.caps)):
                 continue
-            if ends is None:
-                ends = _Ends(text)
-            start = ends.end(i) - len(words[i])
-            end = ends.end(i + n - 1)
-            out.append(ServiceMention(start, end, label.key, text[start:end]))
-            free = i + n
+            pos = _step_over(text, pos, i + 1 - done)  # i >= free == done
+            start = pos - len(words[i])
+            if n > 1:
+                pos = _step_over(text, pos, n - 1)
+            done = free = i + n
+            out.append(ServiceMention(start, pos, label.key, text[start:pos]))
             break
     return tuple(out)
 
