@@ -10,6 +10,7 @@ continued into the previous paragraph, never lost.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from .model import Paragraph, ReportMeta, Section, Structure
@@ -36,6 +37,8 @@ MANAGEMENT_RE = re.compile(r"^(5\.\d)\.?\s+([A-Z][\w ,&'’-]{2,60})$")
 MANAGEMENT_TITLES = {"leadership and management": "5.1", "leadership & management": "5.1", "governance": "5.2",
                      "training and supervision": "5.3"}
 NUMBERED_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(.*)$", re.S)
+# longer than any line SECTION_PATTERNS, JOURNEY_TITLES or MANAGEMENT_TITLES match (tested)
+HEADING_MAX = 64
 FINDING_SECTIONS = ("journey", "management")
 _SENTENCE_START_RE = re.compile(r"^[A-Z“\"‘'(]")
 _CONTINUATION_RE = re.compile(r"^(?:and|or|to|,)\b")
@@ -47,6 +50,7 @@ MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 MONTHS["sept"] = 9
 
 
+@functools.lru_cache(maxsize=1024)  # a few hundred numbers ("4.12"), the same in every report
 def number_key(number: str) -> tuple[int, ...]:
     return tuple(int(x) for x in number.split("."))
 
@@ -87,46 +91,52 @@ def segment(text: str) -> Structure:
         return sec
 
     for line in lines:
-        key = _section_key(line)
-        if key == "contents":
-            current = start("contents", line)
-            continue
-        if key:
-            current = start(key, line)
-            section_num = None
-            if key == "management":
-                section_num = "5"
-            continue
-        jm = JOURNEY_RE.match(line)
-        if jm and current.key in ("journey", "report", "people", "contents") or (
-            jm and current.key.startswith("journey")
-        ):
-            if current.key != "contents":
-                num = jm.group(1)
-                current = start(f"journey-{num}", line)
+        # a line too long for a section heading or a title (SECTION_PATTERNS, JOURNEY_TITLES,
+        # MANAGEMENT_TITLES); the numbered headings and findings (JOURNEY_RE, MANAGEMENT_RE, NUMBERED_RE)
+        # start with a digit: a long line that does not is text, and none of them is tried on it
+        long = len(line) > HEADING_MAX and line[-1] != ":"
+        digit = line[0].isdecimal()
+        if digit or not long:
+            key = None if long else _section_key(line)
+            if key == "contents":
+                current = start("contents", line)
+                continue
+            if key:
+                current = start(key, line)
+                section_num = None
+                if key == "management":
+                    section_num = "5"
+                continue
+            jm = JOURNEY_RE.match(line) if digit else None
+            if jm and current.key in ("journey", "report", "people", "contents") or (
+                jm and current.key.startswith("journey")
+            ):
+                if current.key != "contents":
+                    num = jm.group(1)
+                    current = start(f"journey-{num}", line)
+                    section_num = num
+                    continue
+            title_num = None if long else JOURNEY_TITLES.get(line.lower().rstrip(":"))
+            if title_num and (current.key == "journey" or current.key.startswith("journey-")):
+                current = start(f"journey-{title_num}", line)
+                section_num = str(title_num)
+                continue
+            mm = MANAGEMENT_RE.match(line) if digit else None
+            if current.key.startswith("management") and (
+                (mm and not line.rstrip().endswith(".") and len(line.split()) <= 8)
+                or (not long and line.lower() in MANAGEMENT_TITLES)
+            ):
+                num = mm.group(1) if mm else MANAGEMENT_TITLES[line.lower()]
+                current = start(f"management-{num}", line)
                 section_num = num
                 continue
-        title_num = JOURNEY_TITLES.get(line.lower().rstrip(":"))
-        if title_num and (current.key == "journey" or current.key.startswith("journey-")):
-            current = start(f"journey-{title_num}", line)
-            section_num = str(title_num)
-            continue
-        mm = MANAGEMENT_RE.match(line)
-        if current.key.startswith("management") and (
-            (mm and not line.rstrip().endswith(".") and len(line.split()) <= 8)
-            or line.lower() in MANAGEMENT_TITLES
-        ):
-            num = mm.group(1) if mm else MANAGEMENT_TITLES[line.lower()]
-            current = start(f"management-{num}", line)
-            section_num = num
-            continue
         if current.key == "contents":
             continue
         if current.key == "recommendations":
             recommendation_lines.append(line)
         number = None
         body = line
-        nm = NUMBERED_RE.match(line)
+        nm = NUMBERED_RE.match(line) if digit else None
         in_findings = current.key.split("-")[0] in FINDING_SECTIONS
         if nm and in_findings:
             cand = nm.group(1)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clasgraph.build import organisations as orgs
-from clasgraph.build import read, themes
+from clasgraph.build import read, segment, themes
 from clasgraph.build.model import Recommendation
 
 _TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("abz09AZ -’'_İıſ\u212aé\ud800")), max_size=80)
@@ -187,3 +187,46 @@ def test_lexicon_scan_is_the_same_where_no_lower_case_form_matches(words: list[s
     if lex.exact_lower.search(text) is None:
         assert [m.span() for m in orgs._scan(lex.exact, text, orgs._WORD_OR_HYPHEN_RE)] == [
             m.span() for m in orgs._scan(lex.exact_capital, text, orgs._WORD_OR_HYPHEN_RE)]
+
+
+# ------------------------------------------------------------------ segmenting: the heading gate
+
+_HEADING_LINES = st.one_of(
+    st.sampled_from([line for line in (
+        "Summary of the review", "the child’s journey", "4. Looked after children:", "5.2 Governance",
+        "Leadership and management", "1.1 The GP", "12.3.4 x", "Care leavers", "Children in need",
+        "What children and young people told us:::::", "Recommendations", "5.1 Leadership & management")]),
+    st.text(alphabet=st.sampled_from("15. :aAbcRe\u0661\u06f5’'"), max_size=90))
+
+
+def _long(line: str) -> bool:
+    return len(line) > segment.HEADING_MAX and line[-1] != ":"
+
+
+def test_heading_max_bounds_the_heading_patterns_and_titles() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    widths = [_parser.parse(pat.pattern, pat.flags).getwidth()[1] for _, pat in segment.SECTION_PATTERNS]
+    assert max(widths) <= segment.HEADING_MAX
+    assert max(map(len, [*segment.JOURNEY_TITLES, *segment.MANAGEMENT_TITLES])) <= segment.HEADING_MAX
+
+
+@settings(max_examples=500, deadline=None)
+@given(_HEADING_LINES, st.integers(0, 80))
+def test_long_lines_are_no_headings_and_numbered_ones_start_with_a_digit(line: str, pad: int) -> None:
+    for text in (line, line + " x" * pad, "x" * pad + line):
+        text = text.strip()
+        if not text:
+            continue
+        if _long(text):
+            assert segment._section_key(text) is None
+            assert segment.JOURNEY_TITLES.get(text.lower().rstrip(":")) is None
+            assert text.lower() not in segment.MANAGEMENT_TITLES
+        if not text[0].isdecimal():
+            assert not segment.JOURNEY_RE.match(text) and not segment.MANAGEMENT_RE.match(text)
+            assert not segment.NUMBERED_RE.match(text)
+
+
+def test_regex_digits_are_the_decimal_characters() -> None:
+    digit = re.compile(r"\d")
+    assert all(bool(digit.match(chr(c))) == chr(c).isdecimal() for c in range(0x110000))
