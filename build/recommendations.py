@@ -21,12 +21,13 @@ HEADING_RE = re.compile(
 ITEM_RE = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<text>.*)$", re.S)
 
 
-_SPACES_RE = re.compile(r"\s+")
 _CLOSING_RE = re.compile(r"^(?:an action plan|please submit)", re.I)
 
 
 def fold(text: str) -> str:
-    return _SPACES_RE.sub(" ", text).strip()
+    """White space runs as one space, none at the ends (``re.sub(r"\\s+", " ", text).strip()``, written
+    as a split and a join: ``str.split`` and ``\\s`` know the same white space)."""
+    return " ".join(text.split())
 
 
 def parse_recommendations(lines: list[str]) -> tuple[list[RecommendationGroup], list[Recommendation], list[str]]:
@@ -36,6 +37,7 @@ def parse_recommendations(lines: list[str]) -> tuple[list[RecommendationGroup], 
     warnings: list[str] = []
     group: RecommendationGroup | None = None
     last: Recommendation | None = None
+    by_number: dict[str, Recommendation] = {}  # the first recommendation of each number
     for raw in lines:
         line = fold(raw)
         if not line:
@@ -62,14 +64,15 @@ def parse_recommendations(lines: list[str]) -> tuple[list[RecommendationGroup], 
                     group = RecommendationGroup(number=gnum, heading="", bodies=[])
                     groups.append(group)
                     warnings.append(f"recommendation {num} has no group heading naming who should act")
-            if any(r.number == num for r in recs):
+            prev = by_number.get(num)
+            if prev is not None:
                 warnings.append(f"recommendation {num} appears twice; both texts kept under one number")
-                prev = next(r for r in recs if r.number == num)
                 prev.text = fold(prev.text + " " + item.group("text"))
                 last = prev
                 continue
             last = Recommendation(number=num, text=fold(item.group("text")), group=group.number)
             recs.append(last)
+            by_number[num] = last
             continue
         if last is not None and not _CLOSING_RE.match(line):
             last.text = fold(last.text + " " + line)

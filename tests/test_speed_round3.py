@@ -230,3 +230,14 @@ def test_long_lines_are_no_headings_and_numbered_ones_start_with_a_digit(line: s
 def test_regex_digits_are_the_decimal_characters() -> None:
     digit = re.compile(r"\d")
     assert all(bool(digit.match(chr(c))) == chr(c).isdecimal() for c in range(0x110000))
+
+
+# ------------------------------------------------------------------ recommendations
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200b.,"), max_size=40))
+def test_recommendation_fold_is_the_white_space_substitution(text: str) -> None:
+    from clasgraph.build import recommendations
+
+    assert recommendations.fold(text) == re.sub(r"\s+", " ", text).strip()
