@@ -1,5 +1,5 @@
-"""The shortcuts inside services.find_services against the plain forms they stand for: the one-pass
-word list (``_words``) is ``TOKEN_RE.findall``, and the word ends read by stepping over several words
+"""The shortcuts inside services.find_services against the plain forms they stand for: the word list
+(``_words``: one pass over the text, or translate-and-split for plain ASCII) is ``TOKEN_RE.findall``, and the word ends read by stepping over several words
 at once (``_step_over``) are those of ``TOKEN_RE.finditer``."""
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ ODD = list("aZ09&'’`s -.,\n\t()/é€ıİ") + ["CAMHS", "A&E", "x's", "’s", 
 odd_texts = st.lists(st.sampled_from(ODD), max_size=60).map("".join)
 
 
-@settings(max_examples=2000, deadline=None)
-@given(st.one_of(odd_texts, st.text(max_size=80)))
+ascii_texts = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)  # translate-and-split path
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(odd_texts, st.text(max_size=80), ascii_texts))
 def test_words_are_token_re_findall(text: str) -> None:
     assert services._words(text) == TOKEN_RE.findall(text)
 
