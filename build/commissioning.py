@@ -38,7 +38,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .model import Arrangement, Organisation, Paragraph, Structure, Transfer
 from .prefilter import Gated, Prefilter, fold, folded_pattern, may_match, required_words
@@ -99,9 +99,10 @@ class CommissioningResult:
 # ----------------------------------------------------------------------------- mentions
 
 
-@dataclass(frozen=True)
-class OM:
-    """An organisation mention: one body, or a collective expanded to several."""
+class OM(NamedTuple):
+    """An organisation mention: one body, or a collective expanded to several. (A named tuple, not a
+    frozen dataclass: a report makes thousands, and a frozen dataclass costs three times as much to make;
+    mentions are compared only with mentions, where the two agree.)"""
 
     start: int
     end: int
@@ -743,6 +744,16 @@ INITIAL_RE = re.compile(r"\b[A-Z]\.$")
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans; never splits at "e.g.", "St." or a decimal point."""
+    return [(a, b) for a, b in _spans(text) if text[a:b].strip()]
+
+
+def _sentence_texts(text: str) -> list[str]:
+    """The sentences of ``split_sentences`` as text, stripped (each sliced and stripped once)."""
+    return [s for s in (text[a:b].strip() for a, b in _spans(text)) if s]
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """``split_sentences`` before leaving out the spans that hold only white space."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in SENTENCE_BREAK_RE.finditer(text):
@@ -755,7 +766,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return spans
 
 
 # ----------------------------------------------------------------------------- extraction
@@ -788,16 +799,12 @@ class _Extractor:
     def _paragraph(self, para: Paragraph, following: list[Paragraph]) -> int:
         """Read one paragraph; returns how many following paragraphs it consumed (a list)."""
         state = _State()
-        text = para.text
         consumed = 0
-        spans = split_sentences(text)
-        for k, (a, b) in enumerate(spans):
-            sentence = text[a:b].strip()
-            if not sentence:
-                continue
+        sentences = _sentence_texts(para.text)
+        for k, sentence in enumerate(sentences):
             # a list introduced by "provided by;" / "provided by:" continues in the next paragraphs
             # (the sentence is stripped, so only one that ends in ";" or ":" can match)
-            if k == len(spans) - 1 and sentence.endswith((";", ":")) and LIST_INTRO_RE.search(sentence):
+            if k == len(sentences) - 1 and sentence.endswith((";", ":")) and LIST_INTRO_RE.search(sentence):
                 items: list[str] = []
                 for nxt in following:
                     if nxt.section != para.section or nxt.number:
@@ -1100,28 +1107,31 @@ class _Extractor:
 
     def _cues(self, sv: SentenceView) -> list[tuple[str, str, str | None, int, int, object]]:
         text = sv.text
-        cues: list[tuple[str, str, str | None, int, int, object]] = []
-
-        def inside_org(a: int, b: int) -> bool:
-            return any(o.start <= a < o.end or o.start < b <= o.end for o in sv.oms)
-
         possible = CUE_FILTER.mask(text, sv.folded) if sv.cue_mask is None else sv.cue_mask
+        through = bool(sv.oms) and may_match(SPECIAL_COMMISSIONING_WORDS, sv.folded)
+        if not possible and not through:
+            return []  # no cue pattern can match, and no "through X special commissioning"
+        cues: list[tuple[str, str, str | None, int, int, object]] = []
+        oms = sv.oms
         for passive, kind, relation, role, rx, scan, has_mid, tail in _cues_for(possible):
             if tail is not None and tail.search(sv.folded) is None:
                 continue  # every match would end with a match of its tail
             for m in scan.finditer(sv.folded) if scan is not None else rx.finditer(text):
-                if inside_org(m.start(), m.end()):
-                    continue
+                a, b = m.span()
+                if any(o.start <= a < o.end or o.start < b <= o.end for o in oms):
+                    continue  # inside an organisation's name
                 if passive:
                     mid = m.span("mid") if has_mid else (-1, -1)  # its text as written
                     cues.append((kind, relation, role, m.start(), m.end(), text[mid[0] : mid[1]] if mid[0] >= 0 else None))
                 else:
                     cues.append((kind, relation, None, m.start(), m.end(), None))
-        for om in sv.oms if may_match(SPECIAL_COMMISSIONING_WORDS, sv.folded) else ():
+        for om in oms if through else ():
             if THROUGH_RE.search(text[max(0, om.start - 14) : om.start]):
                 sc = SPECIAL_COMMISSIONING_RE.match(text[om.end :])
                 if sc:
                     cues.append(("through", "commissions", None, om.start, om.end + sc.end(), om))
+        if len(cues) < 2:
+            return cues
         # overlapping cues: keep the longest at each start, and prefer role phrases over bare verbs
         cues.sort(key=lambda c: (c[3], -(c[4] - c[3])))
         out: list[tuple[str, str, str | None, int, int, object]] = []
