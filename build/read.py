@@ -204,14 +204,12 @@ def normalise(raw: str, fmt: str = "text") -> str:
     text = clean_chars(raw)
     lines = text.split("\n")
     if fmt == "markdown":
-        blocks = _markdown_blocks(lines)
+        blocks = [(MULTI_SPACE_RE.sub(" ", b) if "  " in b else b).strip() for b in _markdown_blocks(lines)]
     else:
+        # _text_blocks joins stripped lines whose white space it made single spaces: its blocks are
+        # already so (tested), with nothing to strip
         blocks = _text_blocks(_drop_page_furniture(lines))
-    out = []
-    for b in blocks:
-        b = (MULTI_SPACE_RE.sub(" ", b) if "  " in b else b).strip()
-        if b and not RULE_ONLY_RE.fullmatch(b):
-            out.append(b)
+    out = [b for b in blocks if b and not RULE_ONLY_RE.fullmatch(b)]
     return "\n".join(out) + "\n"
 
 

@@ -241,3 +241,15 @@ def test_recommendation_fold_is_the_white_space_substitution(text: str) -> None:
     from clasgraph.build import recommendations
 
     assert recommendations.fold(text) == re.sub(r"\s+", " ", text).strip()
+
+
+_LINE_PIECES = ["x", "A", " ", "  ", "\t", "\u00a0", "\u2028", "•", "- ", "1.2", "1. ", "a)", "(", ")", ":", ".",
+                "Recommendations", "and", "should", "Date of review:", "\f", "", "Page 3 of 9", "’"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=8).map("".join), max_size=25))
+def test_text_blocks_are_single_spaced_and_stripped(lines: list[str]) -> None:
+    for block in read._text_blocks(read._drop_page_furniture(lines)):
+        assert block and "  " not in block and block == block.strip()
+        assert " ".join(block.split()) == block
