@@ -71,6 +71,7 @@ class ReportOutcome:
 class BuildResult:
     reports: list[ReportOutcome] = field(default_factory=list)  # extracted in this run, in input order
     unchanged: list[str] = field(default_factory=list)  # sources skipped: already stored with this content
+    moved: dict[str, tuple[str, str]] = field(default_factory=dict)  # of those, source -> (key, stored source)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     output: Path | None = None
@@ -300,15 +301,33 @@ def run_build(
 
     max_bytes = int(max_mb * 1048576)
     todo: list[tuple[Path, str]] = []
-    hashes: dict[str, str] = {}
+    stored_at: dict[str, Any] = {}  # source -> index entry
+    by_content: dict[tuple[str, str], Any] = {}  # (content hash, file name) -> index entry
+    if index is not None:
+        for e in index.reports.values():
+            stored_at[e.source] = e
+            by_content.setdefault((e.sha256, Path(e.source).name), e)
+    seen = {store_source(p) for p in found.files}
+    moved_from: dict[str, str] = {}  # key -> the first source it was found moved to
     for p in found.files:
         try:
             size = p.stat().st_size
             if size <= max_bytes and index is not None:
-                sha = _sha256_file(p)
-                hashes[store_source(p)] = sha
-                if index.unchanged(store_source(p), sha):
+                sha, source = _sha256_file(p), store_source(p)
+                entry = stored_at.get(source)
+                if entry is not None and entry.sha256 == sha:
                     result.unchanged.append(str(p))
+                    continue
+                entry = by_content.get((sha, p.name))
+                if entry is not None and entry.source not in seen and entry.key not in moved_from:
+                    # the same file (content and name) stored from a path not in this run: moved, not changed
+                    moved_from[entry.key] = str(p)
+                    result.unchanged.append(str(p))
+                    result.moved[source] = (entry.key, entry.source)
+                    continue
+                if entry is not None and entry.key in moved_from:
+                    result.warnings.append(f"{p}: the same report as {moved_from[entry.key]} (key {entry.key}); "
+                                           f"stored once, from {moved_from[entry.key]}")
                     continue
         except OSError as exc:
             result.errors.append(f"{p}: cannot read ({exc.strerror or exc})")
@@ -366,6 +385,8 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                 writer = stack.enter_context(StoreWriter(store_dir))
             except StoreError as exc:
                 raise BuildError(str(exc)) from None
+            for source, (key, _old) in result.moved.items():
+                writer.move(key, source)
             feeder = _StoreFeeder(writer)
             stack.callback(feeder.stop)
 
@@ -416,7 +437,8 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
         result.timings["store-write-tail"] = time.perf_counter() - t0
         if output is not None:
             t0 = time.perf_counter()
-            stored = _stored_graphs(store_dir, result.unchanged) if result.unchanged and store_dir else []
+            stored = (_stored_graphs(store_dir, result.unchanged, result.moved)
+                      if result.unchanged and store_dir else [])
             write_output(good, output, stored)
             result.timings["output"] = time.perf_counter() - t0
         if feeder is not None:
@@ -601,8 +623,10 @@ def _ontology_ntriples() -> bytes:
     return data
 
 
-def _stored_graphs(store_dir: Path | None, sources: list[str]) -> list[tuple[str, Callable[[], bytes]]]:
-    """(graph IRI, loader of its N-Triples) of the reports kept unchanged in the store, for the output file."""
+def _stored_graphs(store_dir: Path | None, sources: list[str], moved: dict[str, tuple[str, str]] | None = None,
+                   ) -> list[tuple[str, Callable[[], bytes]]]:
+    """(graph IRI, loader of its N-Triples) of the reports kept unchanged in the store, for the output file
+    (``moved``: source -> (key, the source it is stored under), for files found moved)."""
     if store_dir is None:
         return []
     import pyoxigraph as ox
@@ -611,6 +635,7 @@ def _stored_graphs(store_dir: Path | None, sources: list[str]) -> list[tuple[str
 
     index = read_index(store_dir)
     wanted = {store_source(Path(s)) for s in sources}
+    wanted |= {old for _key, old in (moved or {}).values()}
     st = open_read_only(store_dir)
 
     def loader(iri: str) -> Callable[[], bytes]:

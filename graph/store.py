@@ -47,6 +47,7 @@ The default store is ``./.clasgraph/store``, or ``$CLASGRAPH_STORE`` when set (`
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -156,6 +157,7 @@ class StoreUpdate:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # stored unchanged, now read from another file (see StoreWriter.move)
     ontology_reloaded: bool = False
     optimized: bool = False  # the new version was compacted (see StoreWriter.commit)
     written: bool = False  # False: nothing changed, the store was left as it was
@@ -164,6 +166,8 @@ class StoreUpdate:
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} added", f"{len(self.replaced)} replaced", f"{len(self.unchanged)} unchanged"]
+        if self.moved:
+            parts.append(f"{len(self.moved)} moved")
         if self.removed:
             parts.append(f"{len(self.removed)} removed")
         return f"store {self.store_dir}: {self.reports} reports ({', '.join(parts)})"
@@ -378,6 +382,7 @@ class StoreWriter:
         self._batch: list[tuple[StoredReport, bytes]] = []  # (report, its graph as N-Quads) not yet loaded
         self._batch_size = 0
         self._loaded: set[str] = set()  # graph IRIs written in this update
+        self._moved: dict[str, str] = {}  # key -> new source of a stored report whose file moved
         self._done = False
 
     # -- context
@@ -446,6 +451,7 @@ class StoreWriter:
             self.result.warnings.append(
                 f"{report.source}: same report key {report.key!r} as {earlier.source}; the later one is stored")
         self._incoming[report.key] = report
+        self._moved.pop(report.key, None)
         prev = self._old.reports.get(report.key)
         if prev is not None and prev.sha256 == report.sha256 and prev.source == report.source:
             if report.key not in self._entries:
@@ -470,6 +476,17 @@ class StoreWriter:
                                                 sha256=report.sha256, triples=triples)
         if self._batch_size >= self.batch_bytes:
             self.flush()
+
+    def move(self, key: str, source: str) -> None:
+        """The stored report ``key`` is now read from ``source`` (its file was moved or copied: the same
+        content under the same file name, so the same graph): only its index entry changes, nothing is
+        extracted or written again, and ``prune`` keeps it. A report put later under ``key`` wins."""
+        if self._done:
+            raise StoreError(f"{self.store_dir}: this update was already committed")
+        if key not in self._old.reports:
+            raise StoreError(f"{self.store_dir}: no stored report {key!r} to move to {source}")
+        if key not in self._incoming:
+            self._moved[key] = source
 
     def flush(self) -> None:
         """Write the reports put since the last flush."""
@@ -515,12 +532,16 @@ class StoreWriter:
                             if e.source == src and e.key != k and e.key not in self._incoming}
             if prune:
                 keep = set(seen_sources or ()) | {r.source for r in self._incoming.values()}
-                to_drop |= {k for k, e in old.reports.items() if e.source not in keep and k not in self._incoming}
+                to_drop |= {k for k, e in old.reports.items()
+                            if e.source not in keep and k not in self._incoming and k not in self._moved}
+            to_drop -= self._moved.keys()
             for k in self._entries:
                 (result.replaced if k in old.reports else result.added).append(k)
             result.removed = sorted(to_drop)
+            result.moved = sorted(k for k, src in self._moved.items() if old.reports[k].source != src)
             result.ontology_reloaded = onto_hash != old.ontology_sha256
-            if not self._entries and not to_drop and not result.ontology_reloaded and self._had_store:
+            if (not self._entries and not to_drop and not result.moved and not result.ontology_reloaded
+                    and self._had_store):
                 result.reports = len(old.reports)
                 self._done = True
                 return result
@@ -533,6 +554,8 @@ class StoreWriter:
                 if store.contains_named_graph(g):
                     store.remove_graph(g)
             stamp = _now()
+            for k in result.moved:
+                new.reports[k] = dataclasses.replace(old.reports[k], source=self._moved[k])
             for k, entry in self._entries.items():
                 entry.stored = stamp
                 new.reports[k] = entry
