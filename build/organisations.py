@@ -1199,17 +1199,37 @@ def build_org_index(structure: Structure) -> OrgIndex:
     cands = find_candidates(structure)
     headed = [c for c in cands if c.family in ("ccg", "trust", "council", "board", "gp")]
     clusters: list[dict] = []  # {"family", "names": {name: count}, "type", "sources", "acronyms", "geo_only"}
+    # find_cluster's exact tests by key: per family, each normalised name and each (non-empty) tuple of
+    # core words of a cluster's names, to the position of the first cluster (in ``clusters``) holding
+    # one. Clusters are only appended, and names only added, while find_cluster is used.
+    first_with: dict[tuple[str, bool, object], int] = {}
+    position: dict[int, int] = {}  # id of each cluster -> its position in ``clusters``
+
+    def new_cluster(cl: dict) -> dict:
+        position[id(cl)] = len(clusters)
+        clusters.append(cl)
+        return cl
+
+    def add_name(cl: dict, name: str) -> None:
+        cl["names"][name] = cl["names"].get(name, 0) + 1
+        pos = position[id(cl)]
+        words = core_words(name)
+        for key in ((cl["family"], False, _normed(name)), (cl["family"], True, words)):
+            if (key[1] is False or words) and first_with.get(key, pos) >= pos:
+                first_with[key] = pos
 
     def find_cluster(name: str, family: str) -> dict | None:
         words = core_words(name)
         nw = _normed(name)
-        for cl in clusters:
-            if cl["family"] != family:
-                continue
-            for other in cl["names"]:
-                ow = core_words(other)
-                if _normed(other) == nw or (words and ow == words):
-                    return cl
+        # the first cluster of the family one of whose names has the same normalised form or the same
+        # (non-empty) core words
+        same = first_with.get((family, False, nw))
+        if words:
+            by_words = first_with.get((family, True, words))
+            if by_words is not None and (same is None or by_words < same):
+                same = by_words
+        if same is not None:
+            return clusters[same]
         best, best_score = None, 0.0
         a = " ".join(words)
         # a close match needs 8 characters of core words: for a shorter name only the word tests count
@@ -1244,10 +1264,9 @@ def build_org_index(structure: Structure) -> OrgIndex:
             continue
         cl = find_cluster(c.name, c.family)
         if cl is None:
-            cl = {"family": c.family, "names": {}, "types": [], "sources": [], "acronyms": set(), "geo": [],
-                  "plain": set()}
-            clusters.append(cl)
-        cl["names"][c.name] = cl["names"].get(c.name, 0) + 1
+            cl = new_cluster({"family": c.family, "names": {}, "types": [], "sources": [], "acronyms": set(),
+                              "geo": [], "plain": set()})
+        add_name(cl, c.name)
         cl["types"].append(c.type)
         cl["sources"].append(c.source)
         cl["geo"].append(c.geographic)
@@ -1267,9 +1286,9 @@ def build_org_index(structure: Structure) -> OrgIndex:
             continue
         for p, cl in zip(conj, known, strict=True):
             if cl is None:
-                cl = {"family": "ccg", "names": {f"{p} CCG": 1}, "types": ["ClinicalCommissioningGroup"],
-                      "sources": [c.source], "acronyms": set(), "geo": [False], "plain": set()}
-                clusters.append(cl)
+                cl = new_cluster({"family": "ccg", "names": {}, "types": ["ClinicalCommissioningGroup"],
+                                  "sources": [c.source], "acronyms": set(), "geo": [False], "plain": set()})
+                add_name(cl, f"{p} CCG")
                 cl["weak"] = {p}  # the conjunct as written ("Stoke"): a label, not a mention pattern
 
     # 2. acronym definitions and headless names (headings, role objects) join a cluster whose core
@@ -1353,9 +1372,11 @@ def build_org_index(structure: Structure) -> OrgIndex:
                     lexicon[generic]["plain"] |= set(cl["names"])
                     clusters.remove(cl)
     # headed board names that are just the generic lexicon entry
+    lexicon_normed = [(_normed(canonical), lcl) for canonical, lcl in lexicon.items()]
     for cl in list(clusters):
-        for canonical, lcl in lexicon.items():
-            if any(_normed(n) == _normed(canonical) for n in cl["names"]):
+        normed_names = {_normed(n) for n in cl["names"]}
+        for canonical_normed, lcl in lexicon_normed:
+            if canonical_normed in normed_names:
                 lcl["plain"] |= set(cl["names"])
                 lcl["sources"] += cl["sources"]
                 if cl in clusters:
