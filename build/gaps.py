@@ -38,7 +38,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .model import Arrangement, Citation, Gap, Paragraph, Structure
 from .prefilter import Gated, fold, relaxed_pattern, required_words
@@ -76,10 +76,16 @@ def strip_markers(text: str) -> str:
     """Remove "(Recommendation 1.2)" markers and Markdown emphasis; spell out "isn't" as "is not"."""
     text = _MARKER.sub(" ", text)
     text = text.replace("**", " ").replace("__", " ")
-    if any(a in text for a in _APOSTROPHE_T):  # every contraction ends in one of them
+    a, b, c, d = _APOSTROPHE_T
+    if a in text or b in text or c in text or d in text:  # every contraction ends in one of them
         text = _CONTRACTION.sub(lambda m: m.group(1) + " not", text)
         text = _CANNOT.sub(r"\1annot", text)
-    # = re.sub(r"\s+", " ", text).strip(): str.split() and \s agree on what whitespace is
+    # = re.sub(r"\s+", " ", text).strip(): str.split() and \s agree on what whitespace is. A printable
+    # text has no whitespace but " " (every other whitespace character is a control or a separator,
+    # which str.isprintable refuses; tests/test_gaps_speed3.py checks all of Unicode), so without a
+    # double, leading or trailing space it is its own normal form (most paragraphs are).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -386,21 +392,33 @@ class CueHit:
 _WEAK_RULE = CueRule("negation of an arrangement", _WEAK_RE, "weak", "verb")
 
 
+class _GateIndex(NamedTuple):
+    always: int  # the bits of the patterns that need no word
+    scan: re.Pattern[str] | None  # the trie of the words: the longest word starting where it is tried
+    prefixes: dict[str, int]  # word -> the bits of the words that begin it (itself included)
+    inside: dict[str, int]  # word -> the bits of the words written anywhere in it (itself included)
+    # word -> (offset k, the characters that may follow the word) for each offset inside the word where
+    # another word may start that runs on past the word's end (it begins with the word's last letters)
+    straddles: dict[str, tuple[tuple[int, str], ...]]
+
+
 class PatternGates:
     """Which of a family of patterns can match a text, from one scan of its folded text.
 
     Every match of a pattern contains one of its words (``prefilter.required_words``); a text without
-    them is not searched with it. One regular expression (a trie of all the words, tried at every
-    position inside a look-ahead) finds, at each position of the folded text, the longest word that
-    starts there; every other word starting there is a prefix of it. So the words a text holds -- and
-    the patterns that may match it, as a bit mask -- come from one scan instead of one ``in`` test per
-    word. Built on first use."""
+    them is not searched with it. One regular expression (a trie of all the words) finds the longest
+    word at the first place one starts, then at the first place after it, and so on (``finditer``).
+    Every word the text holds begins where a found word begins (it is a prefix of the longest one
+    there), or inside a found word: then it lies within that word, or it runs on past its end, and
+    that is looked at only where the found word's last letters begin another word and the next
+    character can continue it. So the words a text holds -- and the patterns that may match it, as a
+    bit mask -- come from one scan instead of one ``in`` test per word. Built on first use."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
 
     @functools.cached_property
-    def _index(self) -> tuple[int, re.Pattern[str] | None, dict[str, int]]:
+    def _index(self) -> _GateIndex:
         always = 0
         by_word: dict[str, int] = {}
         for i, rx in enumerate(self.patterns):
@@ -410,9 +428,20 @@ class PatternGates:
                 continue
             for w in words:  # (an empty set of words: the pattern never matches, its bit is never set)
                 by_word[w] = by_word.get(w, 0) | 1 << i
-        masks = {w: _or(bits for v, bits in by_word.items() if w.startswith(v)) for w in by_word}
-        scan = re.compile("(?=(" + _trie(by_word) + "))") if by_word else None
-        return always, scan, masks
+        prefixes = {w: _or(bits for v, bits in by_word.items() if w.startswith(v)) for w in by_word}
+        inside = {w: _or(bits for v, bits in by_word.items() if v in w) for w in by_word}
+        straddles: dict[str, tuple[tuple[int, str], ...]] = {}
+        for w in by_word:
+            offsets = []
+            for k in range(1, len(w)):
+                tail = w[k:]
+                after = {v[len(tail)] for v in by_word if len(v) > len(tail) and v.startswith(tail)}
+                if after:
+                    offsets.append((k, "".join(sorted(after))))
+            if offsets:
+                straddles[w] = tuple(offsets)
+        scan = re.compile(_trie(by_word)) if by_word else None
+        return _GateIndex(always, scan, prefixes, inside, straddles)
 
     def mask(self, text: str) -> int:
         """Bit ``i`` set: ``self.patterns[i]`` may match ``text``; clear: it certainly does not."""
@@ -420,11 +449,24 @@ class PatternGates:
 
     def mask_folded(self, folded: str) -> int:
         """``mask`` of a text from its ``prefilter.fold``."""
-        always, scan, masks = self._index
+        always, scan, prefixes, inside, straddles = self._index
         out = always
-        if scan is not None:
-            for w in set(scan.findall(folded)):
-                out |= masks[w]
+        if scan is None:
+            return out
+        for m in scan.finditer(folded):
+            w = m.group()
+            out |= inside[w]
+            offsets = straddles.get(w)
+            if offsets is not None:
+                end = m.end()
+                following = folded[end:end + 1]
+                if following:
+                    start = m.start()
+                    for k, after in offsets:
+                        if following in after:
+                            longer = scan.match(folded, start + k)
+                            if longer is not None:
+                                out |= prefixes[longer.group()]
         return out
 
 
@@ -977,7 +1019,7 @@ def extract_gaps(
         found = _gap_sentences(plain)
         if not found:
             continue
-        para_orgs = _org_keys(orgs, plain)
+        para_orgs: list[str] | None = None  # the paragraph's bodies, read only if a sentence names none
         mentioned = finder(plain)  # once per paragraph: sentences take their share by offset
         para_services = _keys(mentioned)
 
@@ -989,7 +1031,11 @@ def extract_gaps(
 
         for gs in found:
             services = _keys(within(gs.sentence), gs.cue_at)
-            bodies = _org_keys(orgs, gs.sentence) or para_orgs
+            bodies = _org_keys(orgs, gs.sentence)
+            if not bodies:
+                if para_orgs is None:
+                    para_orgs = _org_keys(orgs, plain)
+                bodies = para_orgs
             if not services and gs.previous:
                 services = _keys(within(gs.previous), len(gs.previous))
             if not services:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,75 @@ def test_same_gaps_on_random_paragraphs(pieces: list[str]) -> None:
         m.setattr(gaps, "_possible_cues", lambda gates, folded: gates)
         plain_gaps = gaps._gap_sentences(plain)
     assert gaps._gap_sentences(plain) == plain_gaps
+
+
+# --------------------------------------------------------------------------- strip_markers
+
+
+def test_printable_text_has_no_whitespace_but_the_space() -> None:
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != " " and c.isprintable()]
+
+
+def _strip_plain(text: str) -> str:
+    text = gaps._MARKER.sub(" ", text)
+    text = text.replace("**", " ").replace("__", " ")
+    text = gaps._CONTRACTION.pattern.sub(lambda m: m.group(1) + " not", text)
+    text = gaps._CANNOT.pattern.sub(r"\1annot", text)
+    return " ".join(text.split())
+
+
+def test_strip_markers_on_the_corpus() -> None:
+    for path in REPORTS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert gaps.strip_markers(line) == _strip_plain(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "(Recommendation 1.2)", "**", "__",
+                                 "isn't", "can’t", "Is", "x", "."]), min_size=0, max_size=12))
+def test_strip_markers_on_random_texts(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert gaps.strip_markers(text) == _strip_plain(text)
+
+
+# --------------------------------------------------------------------------- PatternGates: one consuming scan
+
+
+def _family_words(family: gaps.PatternGates) -> list[prefilter.Need]:
+    return [required_words(rx) for rx in family.patterns]
+
+
+_FAMILIES = [(family, _family_words(family)) for family in (gaps._GATES, gaps._KIND_GATES)]
+
+
+def _fragments() -> list[str]:
+    """Pieces of the gate words (their heads and tails), so that texts run words into each other."""
+    words = {w for _family, needs in _FAMILIES for ws in needs for w in (ws or ())}
+    out = set()
+    for w in words:
+        out.update((w, w[: len(w) // 2], w[len(w) // 2:], w[1:], w[:-1]))
+    return sorted(p for p in out if p) + [" ", "."]
+
+
+FRAGMENTS = _fragments()
+
+
+def _mask_agrees(text: str) -> None:
+    folded = fold(text)
+    for family, needs in _FAMILIES:
+        mask = family.mask_folded(folded)
+        for i, words in enumerate(needs):
+            assert bool(mask >> i & 1) == prefilter.may_match(words, folded), (family.patterns[i].pattern[:50], text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=0, max_size=10))
+def test_gates_find_every_word_of_texts_made_of_word_pieces(pieces: list[str]) -> None:
+    _mask_agrees("".join(pieces))
+
+
+def test_gates_find_a_word_that_begins_inside_another() -> None:
+    family = gaps.PatternGates([re.compile(r"not"), re.compile(r"taken place"), re.compile(r"ken"), re.compile(r"x")])
+    assert family.mask_folded("notaken place") == 0b111  # "taken place" starts inside "not"
+    assert family.mask_folded("notaken plac") == 0b101
+    assert family.mask_folded("no") == 0
