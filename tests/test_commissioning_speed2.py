@@ -79,3 +79,16 @@ def test_texts_made_of_cue_words(pieces: list[str], rnd: object) -> None:
     for rx, _tail in TAILED:
         if rx.search(text):
             assert _tail_finds(rx, text), (rx.pattern[:60], text)
+
+
+# ------------------------------------------------------------------ sentences sliced once
+
+
+_PIECES_S = ["e.g", "Dr", "St", "No", "J", "word", "Word", "(", ")", "“", "”", ".", ". ", "! ", "? ", ".) ", "  ", " ",
+             "\n", "\t", "3", "é"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_PIECES_S), max_size=30).map("".join), st.text(max_size=60)))
+def test_sentence_texts_are_the_split_sentences(text: str) -> None:
+    assert commissioning._sentence_texts(text) == [text[a:b].strip() for a, b in commissioning.split_sentences(text)]
