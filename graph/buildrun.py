@@ -377,6 +377,10 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
     order = {src: i for i, (_p, src) in enumerate(todo)}
     first_of: dict[str, ReportOutcome] = {}  # report key -> the first report (in input order) with it
     with contextlib.ExitStack() as stack:
+        pool = None
+        if _workers(jobs, len(todo)) > 1:  # its processes are forked now, before the store writer starts threads
+            pool = _start_pool(_workers(jobs, len(todo)))
+            stack.callback(pool.shutdown, wait=False, cancel_futures=True)
         feeder: _StoreFeeder | None = None
         if store_dir is not None:
             from .store import StoreError, StoreWriter
@@ -404,7 +408,7 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                 on_report(r)
 
         t0 = time.perf_counter()
-        outcomes = _extract_all(todo, jobs, progress, fail_fast, max_bytes, arrived, scratch, check_shapes)
+        outcomes = _extract_all(todo, jobs, progress, fail_fast, max_bytes, arrived, scratch, check_shapes, pool=pool)
         result.timings["extract"] = time.perf_counter() - t0
         for r in outcomes:
             if r.error:
@@ -538,13 +542,32 @@ def _check_output(output: Path) -> None:
         raise BuildError(f"{output}: cannot write into {parent}")
 
 
+def _workers(jobs: int | None, reports: int) -> int:
+    return max(1, min(jobs or os.cpu_count() or 1, reports))
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, all started now. With the fork start method the first task forks
+    every worker at once, and forking is only safe while this process runs no other thread (the store
+    writer's and RocksDB's threads start later; a pool rebuilt after a worker died is the exception)."""
+    _warm()  # import in the parent first: forked workers share it
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+    pool.submit(_warm)
+    return pool
+
+
 def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool, fail_fast: bool,
                  max_bytes: int, on_report: Callable[[ReportOutcome], None] | None,
-                 scratch: Path, check_shapes: bool = False) -> list[ReportOutcome]:
+                 scratch: Path, check_shapes: bool = False,
+                 pool: ProcessPoolExecutor | None = None) -> list[ReportOutcome]:
+    """Extract ``todo`` in ``jobs`` worker processes (``pool``: already started by ``_start_pool``; it
+    is shut down here), calling ``on_report`` with each outcome as it arrives."""
     n = len(todo)
     if n == 0:
+        if pool is not None:
+            pool.shutdown(wait=False)
         return []
-    workers = max(1, min(jobs or os.cpu_count() or 1, n))
+    workers = _workers(jobs, n)
     bar = ProgressBar(n) if progress else None
     results: list[ReportOutcome | None] = [None] * n
     try:
@@ -559,36 +582,51 @@ def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool,
                 if fail_fast and r.error:
                     break
         else:
-            _warm()  # import in the parent first: forked workers share it
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+            if pool is None:
+                pool = _start_pool(workers)
             try:
                 pending: dict[Future[ReportOutcome], int] = {}
                 waiting = list(enumerate(todo))[::-1]
                 stop = False
-                tries: Counter[int] = Counter()
-                while waiting or pending:
-                    if getattr(pool, "_broken", False) and not pending:  # a worker died: carry on in a new pool
+                # When a worker dies (a crash, a kill, out of memory) every report in flight fails with it.
+                # Those become suspects and run again one at a time, alone in the pool, so that a report
+                # that kills its worker is told apart from the reports that were only beside it.
+                suspects: list[int] = []
+                alone: int | None = None  # the suspect running alone
+                while waiting or pending or suspects:
+                    if getattr(pool, "_broken", False) and not pending:  # carry on in a new pool
                         pool.shutdown(wait=False, cancel_futures=True)
                         pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
-                    while waiting and len(pending) < workers * 4 and not stop and not getattr(pool, "_broken", False):
-                        i, (p, src) = waiting.pop()
-                        nt = str(scratch / f"{i:06d}.nt.z")
-                        pending[pool.submit(extract_one, str(p), src, max_bytes, nt, check_shapes)] = i
+                    if suspects:
+                        if not pending and not stop:
+                            alone = suspects.pop(0)
+                            p, src = todo[alone]
+                            nt = str(scratch / f"{alone:06d}.nt.z")
+                            pending[pool.submit(extract_one, str(p), src, max_bytes, nt, check_shapes)] = alone
+                    else:
+                        while (waiting and len(pending) < workers * 4 and not stop
+                               and not getattr(pool, "_broken", False)):
+                            i, (p, src) = waiting.pop()
+                            nt = str(scratch / f"{i:06d}.nt.z")
+                            pending[pool.submit(extract_one, str(p), src, max_bytes, nt, check_shapes)] = i
                     if not pending:
+                        if stop:
+                            break
                         continue
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
                         i = pending.pop(fut)
                         try:
                             r = fut.result()
-                        except BrokenProcessPool:  # a worker died (crashed, killed, out of memory)
-                            tries[i] += 1
-                            if tries[i] < 2:  # it may have been another report: try once more
-                                waiting.append((i, todo[i]))
+                        except BrokenProcessPool:
+                            if i != alone:
+                                suspects.append(i)
                                 continue
                             src = todo[i][1]
                             r = ReportOutcome(source=src, error=f"{src}: the process reading it crashed or ran "
                                                                "out of memory")
+                        if i == alone:
+                            alone = None
                         results[i] = r
                         if bar:
                             bar.step(r.source)
@@ -597,6 +635,7 @@ def _extract_all(todo: list[tuple[Path, str]], jobs: int | None, progress: bool,
                         if fail_fast and r.error:
                             stop = True
                             waiting.clear()
+                            suspects.clear()
             except BaseException:  # Ctrl-C, or a failure here: stop the workers now, keep nothing
                 for proc in list(getattr(pool, "_processes", {}).values()):
                     proc.terminate()

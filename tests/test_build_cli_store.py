@@ -273,8 +273,9 @@ def test_the_same_report_twice_keeps_the_first_even_when_it_finishes_last(tmp_pa
     synth.render_html(text, tmp_path / "r.html", area="Kestrelmouth")
     real = buildrun._extract_all
 
-    def finishing_in_reverse(todo, jobs, progress, fail_fast, max_bytes, on_report, scratch, check_shapes=False):
-        outcomes = real(todo, jobs, progress, fail_fast, max_bytes, None, scratch, check_shapes)
+    def finishing_in_reverse(todo, jobs, progress, fail_fast, max_bytes, on_report, scratch, check_shapes=False,
+                             pool=None):
+        outcomes = real(todo, jobs, progress, fail_fast, max_bytes, None, scratch, check_shapes, pool=pool)
         for r in reversed(outcomes):  # as parallel workers may: the later file is done first
             on_report(r)
         return outcomes
