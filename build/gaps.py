@@ -94,6 +94,9 @@ _INITIAL = re.compile(r"\b[A-Z]\.$")
 # The longest match of _ABBREV ("approx.") plus the character its \b looks at: a match at the end of a
 # text lies in this many last characters, and is found there as in the whole text.
 _ABBREV_TAIL = 8
+# Every character that a case-insensitive _ABBREV accepts before its final "." (the last letters of its
+# words: "e.g" ends in g, "approx" in x; "ſ" is "s" to it). tests/test_gaps_speed3.py checks all of Unicode.
+_ABBREV_LAST = frozenset("gecsortxlGECSORTXL\u017f")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -102,8 +105,13 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         chunk = text[start:m.end()].strip()
-        # (both patterns end in "$": only the last characters of the text can match)
-        if _ABBREV.pattern.search(text[start:m.start() + 1].strip()[-_ABBREV_TAIL:]) or _INITIAL.search(chunk[-3:]):
+        # (both patterns end in "$": only the last characters of the text can match; _ABBREV only
+        # after one of its last letters and ".", _INITIAL only after a capital and ".")
+        end = m.start()
+        if (text[end] == "." and end > start and text[end - 1] in _ABBREV_LAST
+                and _ABBREV.pattern.search(text[start:end + 1].strip()[-_ABBREV_TAIL:])):
+            continue
+        if chunk[-1:] == "." and "A" <= chunk[-2:-1] <= "Z" and _INITIAL.search(chunk[-3:]):
             continue
         if chunk:
             out.append(chunk)
@@ -622,7 +630,11 @@ def _possible_cues(gates: int, folded: str) -> int:
 
 
 def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
-    return any(a[0] < y and x < a[1] for x, y in spans)
+    lo, hi = a
+    for x, y in spans:  # (a loop, not any() over a generator: most lists are empty or short)
+        if lo < y and x < hi:
+            return True
+    return False
 
 
 def shortfall_cues(clause: str, gates: int | None = None, folded: str | None = None) -> list[CueHit]:
@@ -646,7 +658,7 @@ def shortfall_cues(clause: str, gates: int | None = None, folded: str | None = N
             continue
         for m in _RULE_TWINS[i].finditer(clause, folded):
             span = m.span()
-            if _overlaps(span, cancelled) or _overlaps(span, taken):
+            if (cancelled and _overlaps(span, cancelled)) or (taken and _overlaps(span, taken)):
                 continue
             if _T_HYPOTHETICAL.search(clause[: span[0]], folded[: span[0]]):
                 continue
@@ -655,7 +667,7 @@ def shortfall_cues(clause: str, gates: int | None = None, folded: str | None = N
     if not hits and gates & _WEAK_BIT:
         for m in _T_WEAK.finditer(clause, folded):
             start, end = m.span()
-            if _overlaps((start, end), cancelled) or _T_HYPOTHETICAL.search(clause[:start], folded[:start]):
+            if (cancelled and _overlaps((start, end), cancelled)) or _T_HYPOTHETICAL.search(clause[:start], folded[:start]):
                 continue
             if _T_ARRANGEMENT_ANY.search(clause[end: end + 90], folded[end: end + 90]) or (
                     gates & _HABIT_BIT and _T_HABIT.search(clause, folded)):
@@ -838,8 +850,11 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
                     praise_main = _main_clause_is_praise(clauses, verdicts, folded, [gates] * len(clauses))
                 if praise_main:
                     continue
+            kind_gates: int | None = None  # the clause's, read once for all its cues
             for hit in verdict.hits:
-                kind = classify_hit(clause.text, hit, sentence, clause_folded)
+                if kind_gates is None and hit.rule.name not in _COMMISSIONING_RULES:
+                    kind_gates = _KIND_GATES.mask_folded(clause_folded)
+                kind = classify_hit(clause.text, hit, sentence, clause_folded, kind_gates)
                 if (sentence, kind) in seen:
                     continue
                 seen.add((sentence, kind))
@@ -905,18 +920,21 @@ def _kind_in(window: str, folded: str | None = None, gates: int | None = None) -
     return None
 
 
+_COMMISSIONING_RULES = frozenset(("not commissioned", "commissioned only in part", "not fit for purpose"))
 _INNER_BOUNDARY = re.compile(r",|\b(?:and|that|which|due to|because|as|but|while|whilst|where|resulting in)\b", re.I)
 _SPECIFIC = 2  # the first entries of _KIND_ORDER are specific enough to decide from the whole clause
 
 
-def classify_hit(clause: str, hit: CueHit, sentence: str = "", folded: str | None = None) -> str:
+def classify_hit(
+    clause: str, hit: CueHit, sentence: str = "", folded: str | None = None, gates: int | None = None,
+) -> str:
     """The kind of the gap a cue states, from the arrangement words where its frame puts them.
-    ``folded``: ``fold(clause)``, if the caller has it."""
-    if hit.rule.name in ("not commissioned", "commissioned only in part", "not fit for purpose"):
+    ``folded``: ``fold(clause)``, and ``gates``: its ``_KIND_GATES.mask``, if the caller has them."""
+    if hit.rule.name in _COMMISSIONING_RULES:
         return "commissioning-capacity"
     if folded is None:
         folded = fold(clause)
-    clause_gates = _KIND_GATES.mask_folded(folded)
+    clause_gates = _KIND_GATES.mask_folded(folded) if gates is None else gates
     for i, (kind, rx) in enumerate(_KIND_TWINS[:_SPECIFIC], 1):
         if clause_gates >> i & 1 and rx.search(clause, folded):
             return kind

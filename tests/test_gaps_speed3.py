@@ -249,3 +249,53 @@ def test_gates_find_a_word_that_begins_inside_another() -> None:
     assert family.mask_folded("notaken place") == 0b111  # "taken place" starts inside "not"
     assert family.mask_folded("notaken plac") == 0b101
     assert family.mask_folded("no") == 0
+
+
+# --------------------------------------------------------------------------- split_sentences prechecks
+
+_ABBREV_WORDS = ["e.g", "i.e", "eg", "ie", "etc", "vs", "no", "nos", "dr", "mr", "mrs", "ms", "st", "approx", "incl"]
+
+
+def test_abbreviation_words_are_the_patterns() -> None:
+    inner = gaps._ABBREV.pattern.pattern.removeprefix(r"\b(?:").removesuffix(r")\.$")
+    assert [a.replace("\\", "") for a in gaps._top_alternatives(inner)] == _ABBREV_WORDS
+
+
+def test_abbreviation_last_letters_on_every_character() -> None:
+    """A character _ABBREV accepts as the last letter of one of its words is in _ABBREV_LAST."""
+    rx = gaps._ABBREV.pattern
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if c in gaps._ABBREV_LAST:
+            continue
+        assert not any(rx.search(" " + w[:-1] + c + ".") for w in _ABBREV_WORDS), repr(c)
+
+
+def _sentences_plain(text: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in gaps._SENTENCE_END.finditer(text):
+        chunk = text[start:m.end()].strip()
+        if gaps._ABBREV.pattern.search(text[start:m.start() + 1].strip()) or re.search(r"\b[A-Z]\.$", chunk):
+            continue
+        if chunk:
+            out.append(chunk)
+        start = m.end()
+    tail = text[start:].strip()
+    return [*out, tail] if tail else out
+
+
+_SENTENCE_PIECES = [" ", "  ", ". ", "! ", "? ", ".", "A", "b", "x", "J. ", "e.g. ", "E.G. ", "i.e. ", "etc. ", "No. ",
+                    "nos. ", "Dr. ", "Mrs. ", "ſt. ", "approx. ", "incl. ", "1.13 ", "The ", "(", "”", ") ", "• ", "-"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), min_size=0, max_size=16))
+def test_split_sentences_as_the_plain_form(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert gaps.split_sentences(text) == _sentences_plain(text)
+
+
+def test_split_sentences_as_the_plain_form_on_the_corpus() -> None:
+    for plain in PARAGRAPHS:
+        assert gaps.split_sentences(plain) == _sentences_plain(plain)
