@@ -231,8 +231,8 @@ class SentenceView:
     most sentences state nothing that needs them)."""
 
     def __init__(self, text: str, orgs: OrgLookup, area: str | None, folded: str | None = None,
-                 cue_mask: int | None = None, services: Sequence[ServiceMention] | None = None) -> None:
-        self.cue_mask = cue_mask  # CUE_FILTER.mask of the sentence, if the caller has it already
+                 raw_cues: list[_RawCue] | None = None, services: Sequence[ServiceMention] | None = None) -> None:
+        self.raw_cues = raw_cues  # _raw_cues of the sentence, if the caller has them already
         self.text = text
         self.folded = fold(text) if folded is None else folded  # for the keyword prefilters of its patterns
         self.orgs = orgs
@@ -621,6 +621,27 @@ def _cue_scan(rx: re.Pattern[str]) -> _Scan:
 def _cue_scans() -> tuple[tuple[_Scan, ...], tuple[_Scan, ...]]:
     """``_cue_scan`` of the passive and of the active cue patterns."""
     return tuple(_cue_scan(c[3]) for c in PASSIVE_CUES), tuple(_cue_scan(c[2]) for c in ACTIVE_CUES)
+
+
+# a cue pattern's match: (kind, relation, role, start, end, the "mid" group's text or None)
+_RawCue = tuple[str, str, str | None, int, int, str | None]
+
+
+def _raw_cues(text: str, folded: str, mask: int) -> list[_RawCue]:
+    """Every match of the cue patterns ``mask`` (``CUE_FILTER.mask``) allows in a sentence, passive
+    then active, in list order, before any is dropped for lying inside an organisation's name: read
+    without the sentence's organisations, so a sentence with no match need not have them read."""
+    out: list[_RawCue] = []
+    for passive, kind, relation, role, rx, scan, has_mid, tail in _cues_for(mask):
+        if tail is not None and tail.search(folded) is None:
+            continue  # every match would end with a match of its tail
+        for m in scan.finditer(folded) if scan is not None else rx.finditer(text):
+            if passive:
+                mid = m.span("mid") if has_mid else (-1, -1)  # its text as written
+                out.append((kind, relation, role, m.start(), m.end(), text[mid[0] : mid[1]] if mid[0] >= 0 else None))
+            else:
+                out.append((kind, relation, None, m.start(), m.end(), None))
+    return out
 TRANSFER_VERB_RE = Gated(re.compile(
     r"\b(?:transferred|transfers|transfer\s+of|moved|passed|took over|transitioned)\b", re.I))
 PREVIOUSLY_RE = Gated(re.compile(
@@ -830,14 +851,17 @@ class _Extractor:
 
     def _sentence(self, sentence: str, source: str, state: _State) -> None:
         folded = fold(sentence)
-        cue_mask = None
         services = service_mentions(sentence)
-        if not services and not (cue_mask := CUE_FILTER.mask(sentence, folded)):
+        mask = CUE_FILTER.mask(sentence, folded)
+        if not services and not mask:
             # No service named and no cue that could take one from an earlier sentence: nothing
             # here can make a fact, a transfer or a change of state (every path below needs a
             # service of this sentence or a cue), so its organisations need not be read.
             return
-        sv = SentenceView(sentence, self.orgs, self.area, folded, cue_mask, services)
+        raw = _raw_cues(sentence, folded, mask)
+        if not services and not raw and not may_match(SPECIAL_COMMISSIONING_WORDS, folded):
+            return  # the same: no cue pattern matches (wherever the organisations are), no "through X"
+        sv = SentenceView(sentence, self.orgs, self.area, folded, raw, services)
         if self._transfer(sv, source, state):
             return
         facts = self._facts(sv, source, state)
@@ -1107,24 +1131,14 @@ class _Extractor:
 
     def _cues(self, sv: SentenceView) -> list[tuple[str, str, str | None, int, int, object]]:
         text = sv.text
-        possible = CUE_FILTER.mask(text, sv.folded) if sv.cue_mask is None else sv.cue_mask
+        raw = _raw_cues(text, sv.folded, CUE_FILTER.mask(text, sv.folded)) if sv.raw_cues is None else sv.raw_cues
         through = bool(sv.oms) and may_match(SPECIAL_COMMISSIONING_WORDS, sv.folded)
-        if not possible and not through:
-            return []  # no cue pattern can match, and no "through X special commissioning"
-        cues: list[tuple[str, str, str | None, int, int, object]] = []
+        if not raw and not through:
+            return []  # no cue pattern matches, and no "through X special commissioning"
         oms = sv.oms
-        for passive, kind, relation, role, rx, scan, has_mid, tail in _cues_for(possible):
-            if tail is not None and tail.search(sv.folded) is None:
-                continue  # every match would end with a match of its tail
-            for m in scan.finditer(sv.folded) if scan is not None else rx.finditer(text):
-                a, b = m.span()
-                if any(o.start <= a < o.end or o.start < b <= o.end for o in oms):
-                    continue  # inside an organisation's name
-                if passive:
-                    mid = m.span("mid") if has_mid else (-1, -1)  # its text as written
-                    cues.append((kind, relation, role, m.start(), m.end(), text[mid[0] : mid[1]] if mid[0] >= 0 else None))
-                else:
-                    cues.append((kind, relation, None, m.start(), m.end(), None))
+        cues: list[tuple[str, str, str | None, int, int, object]] = [
+            c for c in raw if not any(o.start <= c[3] < o.end or o.start < c[4] <= o.end for o in oms)
+        ]  # (not inside an organisation's name)
         for om in oms if through else ():
             if THROUGH_RE.search(text[max(0, om.start - 14) : om.start]):
                 sc = SPECIAL_COMMISSIONING_RE.match(text[om.end :])

@@ -92,3 +92,45 @@ _PIECES_S = ["e.g", "Dr", "St", "No", "J", "word", "Word", "(", ")", "“", "”
 @given(st.one_of(st.lists(st.sampled_from(_PIECES_S), max_size=30).map("".join), st.text(max_size=60)))
 def test_sentence_texts_are_the_split_sentences(text: str) -> None:
     assert commissioning._sentence_texts(text) == [text[a:b].strip() for a, b in commissioning.split_sentences(text)]
+
+
+# ------------------------------------------------------------------ sentences passed over before their organisations
+
+
+def _reports() -> list[tuple[str, str]]:
+    return [(p.read_text(encoding="utf-8"), "markdown" if p.suffix == ".md" else "text") for p in REPORTS]
+
+
+def test_a_sentence_passed_over_would_have_made_nothing() -> None:
+    """``_sentence`` returns before reading organisations when the sentence names no service and no cue
+    pattern matches it (nor "through X special commissioning" can): read in full, such a sentence makes
+    no fact, no transfer and no change of state."""
+    import copy
+
+    from clasgraph.build import services
+    from clasgraph.build.organisations import build_org_index
+    from clasgraph.build.read import read_text
+    from clasgraph.build.segment import segment
+
+    passed_over = 0
+    for text, fmt in _reports():
+        structure = segment(read_text(text, fmt=fmt).text)
+        orgs = build_org_index(structure)
+        ex = commissioning._Extractor(structure, orgs)
+        services.start_document()
+        state = commissioning._State(last_services=["camhs"], last_provider=[])
+        for para in structure.paragraphs:
+            for sentence in commissioning._sentence_texts(para.text):
+                folded = fold(sentence)
+                mask = commissioning.CUE_FILTER.mask(sentence, folded)
+                raw = commissioning._raw_cues(sentence, folded, mask)
+                if services.service_mentions(sentence) or raw or commissioning.may_match(
+                        commissioning.SPECIAL_COMMISSIONING_WORDS, folded):
+                    continue
+                passed_over += 1
+                before = copy.deepcopy((state, ex.result))
+                sv = commissioning.SentenceView(sentence, orgs, ex.area, folded)
+                assert not ex._transfer(sv, "1.1", state)
+                assert ex._facts(sv, "1.1", state) == []
+                assert (state, ex.result) == before
+    assert passed_over > 100
