@@ -1057,15 +1057,21 @@ def _council_public_health_matches(text: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
+# "\bPublic Health…" without the leading \b, which ``_scan`` checks: a pattern that starts with a
+# literal is searched for that literal, one that starts with \b is tried at every position
+PUBLIC_HEALTH_OF_RE = re.compile(r"Public Health(?:,\s*|\s+(?:in|at|within|team (?:in|at|of))\s+(?:the\s+)?)"
+                                 r"(?P<council>[A-Z][\w’'\- ]*?(?:Council|[A-Z]{2,}))(?![\w])")
+PUBLIC_HEALTH_ALONE_RE = re.compile(r"Public Health\b(?!,| England| in | at | team| within|\s+[A-Z])")
+
+
 def _public_health_candidates(text: str, source: str) -> list[_Cand]:
     out: list[_Cand] = []
-    for m in re.finditer(r"\bPublic Health(?:,\s*|\s+(?:in|at|within|team (?:in|at|of))\s+(?:the\s+)?)"
-                         r"(?P<council>[A-Z][\w’'\- ]*?(?:Council|[A-Z]{2,}))(?![\w])", text):
+    for m in _scan(PUBLIC_HEALTH_OF_RE, text, _WORD_CHAR_RE):
         out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
     for m in _council_public_health_matches(text):
         if m.group("council") not in STOP_LEADING:
             out.append(_Cand(name=m.group(0), family="public-health", type="LocalAuthority", source=source))
-    for _ in re.finditer(r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])", text):
+    for _ in _scan(PUBLIC_HEALTH_ALONE_RE, text, _WORD_CHAR_RE):
         out.append(_Cand(name="Public Health", family="public-health", type="LocalAuthority", source=source))
     return out
 

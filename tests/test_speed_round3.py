@@ -253,3 +253,20 @@ def test_text_blocks_are_single_spaced_and_stripped(lines: list[str]) -> None:
     for block in read._text_blocks(read._drop_page_furniture(lines)):
         assert block and "  " not in block and block == block.strip()
         assert " ".join(block.split()) == block
+
+
+_PH_PIECES = ["Public Health", "XPublic Health", "_", ",", " in ", " at the ", " team of ", "Stoke", "City Council",
+              "SCC", " England", " ", "Public Health, Public Health in ", "within", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PH_PIECES), max_size=12))
+def test_public_health_scans_are_the_bounded_patterns(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    of = r"\bPublic Health(?:,\s*|\s+(?:in|at|within|team (?:in|at|of))\s+(?:the\s+)?)" \
+         r"(?P<council>[A-Z][\w’'\- ]*?(?:Council|[A-Z]{2,}))(?![\w])"
+    alone = r"\bPublic Health\b(?!,| England| in | at | team| within|\s+[A-Z])"
+    assert [m.span() for m in orgs._scan(orgs.PUBLIC_HEALTH_OF_RE, text, orgs._WORD_CHAR_RE)] == [
+        m.span() for m in re.finditer(of, text)]
+    assert [m.span() for m in orgs._scan(orgs.PUBLIC_HEALTH_ALONE_RE, text, orgs._WORD_CHAR_RE)] == [
+        m.span() for m in re.finditer(alone, text)]
