@@ -42,7 +42,7 @@ from typing import NamedTuple, Protocol
 
 from .model import Arrangement, Organisation, Paragraph, Structure, Transfer
 from .prefilter import Gated, Prefilter, fold, folded_pattern, may_match, required_words
-from .services import ServiceMention, service_mentions
+from .services import ServiceMention, mentions_each, service_mentions
 
 # ----------------------------------------------------------------------------- interfaces
 
@@ -822,7 +822,9 @@ class _Extractor:
         state = _State()
         consumed = 0
         sentences = _sentence_texts(para.text)
+        named = mentions_each(sentences)  # the service mentions of each sentence
         for k, sentence in enumerate(sentences):
+            services: Sequence[ServiceMention] | None = named[k]
             # a list introduced by "provided by;" / "provided by:" continues in the next paragraphs
             # (the sentence is stripped, so only one that ends in ";" or ":" can match)
             if k == len(sentences) - 1 and sentence.endswith((";", ":")) and LIST_INTRO_RE.search(sentence):
@@ -836,7 +838,8 @@ class _Extractor:
                 if items:
                     consumed = len(items)
                     sentence = sentence.rstrip() + "\n" + "\n".join(items)
-            self._sentence(sentence, para.source, state)
+                    services = None  # another text: found anew
+            self._sentence(sentence, para.source, state, services)
         return consumed
 
     def _looks_like_list_item(self, text: str) -> bool:
@@ -849,9 +852,12 @@ class _Extractor:
 
     # ------------------------------------------------------------------ one sentence
 
-    def _sentence(self, sentence: str, source: str, state: _State) -> None:
+    def _sentence(self, sentence: str, source: str, state: _State,
+                  services: Sequence[ServiceMention] | None = None) -> None:
+        """Read one sentence (``services``: its service mentions, if the caller has them)."""
         folded = fold(sentence)
-        services = service_mentions(sentence)
+        if services is None:
+            services = service_mentions(sentence)
         mask = CUE_FILTER.mask(sentence, folded)
         if not services and not mask:
             # No service named and no cue that could take one from an earlier sentence: nothing

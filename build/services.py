@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, count
 from pathlib import Path
@@ -334,11 +335,29 @@ def _step_over(text: str, pos: int, n: int) -> int:
 @functools.lru_cache(maxsize=16384)
 def _find_services(text: str, topical: bool) -> tuple[ServiceMention, ...]:
     words = _words(text)
-    table = norm_token
-    entries = table.entries(words, topical)
+    entries = norm_token.entries(words, topical)
     # most sentences name no service: none of their words begins a label
-    if not any(entries):
-        return ()
+    return _walk(text, words, entries) if any(entries) else ()
+
+
+def mentions_each(texts: Iterable[str], topical: bool = False) -> list[tuple[ServiceMention, ...]]:
+    """``service_mentions`` of each of ``texts`` (a paragraph's sentences) in one call, not remembered:
+    the same mentions, without a call and a memo look-up per text."""
+    table = norm_token
+    if len(table.norm) > table.LIMIT:
+        table.cache_clear()  # before reading entries (as in entries(); a paragraph's words may pass the limit)
+    entry = table.begins[topical].__getitem__
+    out: list[tuple[ServiceMention, ...]] = []
+    for text in texts:
+        words = _words(text)
+        entries = list(map(entry, words))
+        out.append(_walk(text, words, entries) if any(entries) else ())
+    return out
+
+
+def _walk(text: str, words: list[str], entries: list[_Entry | Literal[False]]) -> tuple[ServiceMention, ...]:
+    """The mentions in ``text``, whose words are ``words`` and their trie entries ``entries``."""
+    table = norm_token
     norm, acronym = table.norm, table.acronym
     n_words = len(words)
     out: list[ServiceMention] = []
@@ -392,6 +411,7 @@ __all__ = [
     "ServiceMention",
     "find_services",
     "load_lexicon",
+    "mentions_each",
     "service_keys",
     "service_mentions",
     "service_label",

@@ -13,7 +13,7 @@ from clasgraph.build import services
 from clasgraph.build.services import TOKEN_RE
 
 # every kind of character the word pattern treats differently, and some it never reads
-ODD = list("aZ09&'’`s -.,\n\t()/é€ıİ") + ["CAMHS", "A&E", "x's", "’s", "''", "1990s"]
+ODD = ["school nurse", "GP", "health visiting", "Camhs"] + list("aZ09&'’`s -.,\n\t()/é€ıİ") + ["CAMHS", "A&E", "x's", "’s", "''", "1990s"]
 odd_texts = st.lists(st.sampled_from(ODD), max_size=60).map("".join)
 
 
@@ -48,3 +48,27 @@ def test_long_runs_between_words_stay_linear() -> None:
         services.start_document()
         services.find_services(text)
         assert time.process_time() - t0 < 1.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(odd_texts, st.text(max_size=40)), max_size=6), st.booleans(), st.booleans())
+def test_mentions_each_is_service_mentions_of_each(texts: list[str], topical: bool, forget: bool) -> None:
+    if forget:
+        services.norm_token.cache_clear()
+    services.start_document()
+    assert services.mentions_each(texts, topical) == [services.service_mentions(t, topical) for t in texts]
+
+
+def test_mentions_each_with_a_small_memory() -> None:
+    table = services.norm_token
+    old_limit = table.LIMIT
+    try:
+        table.LIMIT = 3
+        texts = ["school nurses and CAMHS", "the A&E department", "GP practices, health visitors", ""] * 3
+        for _ in range(3):
+            services.start_document()
+            assert services.mentions_each(texts) == [services.service_mentions(t) for t in texts]
+            assert services.mentions_each(texts, True) == [services.service_mentions(t, True) for t in texts]
+    finally:
+        table.LIMIT = old_limit
+        table.cache_clear()
