@@ -228,12 +228,19 @@ class ProgressBar:
         frac = self.done / self.total if self.total else 1.0
         bar = "#" * int(frac * self.width)
         rate = self.done / max(1e-6, now - self.t0)
+        left = (self.total - self.done) / rate if rate > 0 else 0.0
+        eta = f"{int(left // 60)}m{int(left % 60):02d}s left" if self.done < self.total else ""
         label = (label[-40:]) if label else ""
-        self.stream.write(f"\r[{bar:<{self.width}}] {self.done}/{self.total} {rate:5.1f}/s {label:<40}")
+        self.stream.write(f"\r[{bar:<{self.width}}] {self.done}/{self.total} {rate:5.1f}/s {eta:>11} {label:<40}")
+        self.stream.flush()
+
+    def status(self, text: str) -> None:
+        """Replace the bar with one line of text (what the build does after extraction)."""
+        self.stream.write("\r" + " " * (self.width + 112) + "\r" + text[: self.width + 110])
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\r" + " " * (self.width + 100) + "\r")
+        self.stream.write("\r" + " " * (self.width + 112) + "\r")
         self.stream.flush()
 
 
@@ -435,11 +442,18 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                 result.errors.append("no reports to build")
             return
 
+        status = ProgressBar(0) if progress else None  # what happens after extraction, on a terminal
+        if status is not None:
+            stack.callback(status.close)
         t0 = time.perf_counter()
         if feeder is not None:
+            if status is not None:
+                status.status(f"writing the last reports into the store {store_dir} ...")
             feeder.close()  # every report is written (or the writer's error is raised here)
         result.timings["store-write-tail"] = time.perf_counter() - t0
         if output is not None:
+            if status is not None:
+                status.status(f"writing {output} ...")
             t0 = time.perf_counter()
             stored = (_stored_graphs(store_dir, result.unchanged, result.moved)
                       if result.unchanged and store_dir else [])
@@ -449,6 +463,8 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
             from .store import StoreError
 
             seen = {store_source(p) for p in files}
+            if status is not None:
+                status.status(f"finishing the store {store_dir} (compacting it after a large update) ...")
             t0 = time.perf_counter()
             try:
                 upd = feeder.writer.commit(prune=prune, seen_sources=seen)
@@ -462,6 +478,8 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                 from .query import QueryError, warm_cache
 
                 assert store_dir is not None
+                if status is not None:
+                    status.status("answering the canned queries once (--warm-queries) ...")
                 t0 = time.perf_counter()
                 try:
                     warm_cache(store_dir, timeout=15)  # a pathological query must not hold the build up

@@ -134,6 +134,17 @@ def test_progress_bar_draws_and_clears() -> None:
     assert text.endswith("\r")
 
 
+def test_progress_tells_what_happens_after_extraction(reports: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_build([reports], output=tmp_path / "o.trig", store_dir=tmp_path / "store", jobs=1, progress=True).ok
+    err = capsys.readouterr().err
+    assert "left" in err  # the time left, while reports remain
+    order = [err.index(s) for s in ("writing the last reports into the store", f"writing {tmp_path / 'o.trig'}",
+                                    "finishing the store")]
+    assert order == sorted(order)
+    assert err.endswith("\r")  # the line is cleared at the end
+
+
 def test_no_progress_bar_when_not_a_terminal(reports: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["build", str(reports), "-o", str(tmp_path / "o.trig"), "-j", "1"])
     assert r.exit_code == 0
