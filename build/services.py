@@ -268,7 +268,6 @@ def service_mentions(text: str, topical: bool = False) -> tuple[ServiceMention, 
     return _find_services(text, topical)
 
 
-
 @functools.lru_cache(maxsize=2)
 def _label_trie(topical: bool) -> _Trie:
     """The labels (or labels and topical cues) as a trie over their normalised words."""
