@@ -113,10 +113,17 @@ class _Begins(dict[str, "_Entry | Literal[False]"]):
 
     def __init__(self, table: _WordTable, topical: bool) -> None:
         super().__init__()
-        self.table, self.topical = table, topical
+        self.norm, self.topical = table.norm, topical
+        self.trie: _Trie | None = None  # _label_trie(topical), fetched on first use
 
     def __missing__(self, word: str) -> _Entry | Literal[False]:
-        entry = self[word] = _label_trie(self.topical).get(self.table(word), False)
+        norm = self.norm.get(word)
+        if norm is None:
+            norm = self.norm[word] = _normalise(word)
+        trie = self.trie
+        if trie is None:
+            trie = self.trie = _label_trie(self.topical)
+        entry = self[word] = trie.get(norm, False)
         return entry
 
 
