@@ -403,10 +403,15 @@ _WEAK_RULE = CueRule("negation of an arrangement", _WEAK_RE, "weak", "verb")
 class _GateIndex(NamedTuple):
     always: int  # the bits of the patterns that need no word
     scan: re.Pattern[str] | None  # the trie of the words: the longest word starting where it is tried
-    prefixes: dict[str, int]  # word -> the bits of the words that begin it (itself included)
-    inside: dict[str, int]  # word -> the bits of the words written anywhere in it (itself included)
-    # word -> (offset k, the characters that may follow the word) for each offset inside the word where
-    # another word may start that runs on past the word's end (it begins with the word's last letters)
+    prefixes: dict[str, int]  # trie word -> the bits of the words that begin it (itself included)
+    # trie word -> the bits of the words " " + w for the trie words w that begin it: they are in the
+    # text where it is found after a space (the trie holds no word that begins with a space, so
+    # spaces, a sixth of a text, are skipped by the scan without a try)
+    after_space: dict[str, int]
+    inside: dict[str, int]  # trie word -> the bits of the words written anywhere in it (itself included)
+    # trie word -> (offset k, the characters that may follow the word) for each offset inside the word
+    # where another trie word may start that runs on past the word's end (it begins with the word's
+    # last letters)
     straddles: dict[str, tuple[tuple[int, str], ...]]
 
 
@@ -414,13 +419,14 @@ class PatternGates:
     """Which of a family of patterns can match a text, from one scan of its folded text.
 
     Every match of a pattern contains one of its words (``prefilter.required_words``); a text without
-    them is not searched with it. One regular expression (a trie of all the words) finds the longest
-    word at the first place one starts, then at the first place after it, and so on (``finditer``).
-    Every word the text holds begins where a found word begins (it is a prefix of the longest one
-    there), or inside a found word: then it lies within that word, or it runs on past its end, and
-    that is looked at only where the found word's last letters begin another word and the next
-    character can continue it. So the words a text holds -- and the patterns that may match it, as a
-    bit mask -- come from one scan instead of one ``in`` test per word. Built on first use."""
+    them is not searched with it. One regular expression (a trie of all the words, those that begin
+    with a space without it) finds the longest word at the first place one starts, then at the first
+    place after it, and so on (``finditer``). Every word the text holds begins where a found word
+    begins (it is a prefix of the longest one there), or inside a found word: then it lies within that
+    word, or it runs on past its end, and that is looked at only where the found word's last letters
+    begin another word and the next character can continue it. So the words a text holds -- and the
+    patterns that may match it, as a bit mask -- come from one scan instead of one ``in`` test per
+    word. Built on first use."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
@@ -436,20 +442,29 @@ class PatternGates:
                 continue
             for w in words:  # (an empty set of words: the pattern never matches, its bit is never set)
                 by_word[w] = by_word.get(w, 0) | 1 << i
-        prefixes = {w: _or(bits for v, bits in by_word.items() if w.startswith(v)) for w in by_word}
-        inside = {w: _or(bits for v, bits in by_word.items() if v in w) for w in by_word}
+        plain: dict[str, int] = {}  # the words, and the words after a leading space (" good" -> "good")
+        spaced: dict[str, int] = {}
+        for w, bits in by_word.items():
+            if w[:1] == " " and w[1:2] not in ("", " "):
+                spaced[w[1:]] = spaced.get(w[1:], 0) | bits
+            else:
+                plain[w] = plain.get(w, 0) | bits
+        trie_words = set(plain) | set(spaced)
+        prefixes = {w: _or(bits for v, bits in plain.items() if w.startswith(v)) for w in trie_words}
+        after_space = {w: _or(bits for v, bits in spaced.items() if w.startswith(v)) for w in trie_words}
+        inside = {w: _or(bits for v, bits in by_word.items() if v in w) for w in trie_words}
         straddles: dict[str, tuple[tuple[int, str], ...]] = {}
-        for w in by_word:
+        for w in trie_words:
             offsets = []
             for k in range(1, len(w)):
                 tail = w[k:]
-                after = {v[len(tail)] for v in by_word if len(v) > len(tail) and v.startswith(tail)}
+                after = {v[len(tail)] for v in trie_words if len(v) > len(tail) and v.startswith(tail)}
                 if after:
                     offsets.append((k, "".join(sorted(after))))
             if offsets:
                 straddles[w] = tuple(offsets)
-        scan = re.compile(_trie(by_word)) if by_word else None
-        return _GateIndex(always, scan, prefixes, inside, straddles)
+        scan = re.compile(_trie(trie_words)) if trie_words else None
+        return _GateIndex(always, scan, prefixes, after_space, inside, straddles)
 
     def mask(self, text: str) -> int:
         """Bit ``i`` set: ``self.patterns[i]`` may match ``text``; clear: it certainly does not."""
@@ -457,24 +472,29 @@ class PatternGates:
 
     def mask_folded(self, folded: str) -> int:
         """``mask`` of a text from its ``prefilter.fold``."""
-        always, scan, prefixes, inside, straddles = self._index
+        always, scan, prefixes, after_space, inside, straddles = self._index
         out = always
         if scan is None:
             return out
         for m in scan.finditer(folded):
             w = m.group()
             out |= inside[w]
+            start = m.start()
+            if after_space[w] and start and folded[start - 1] == " ":
+                out |= after_space[w]
             offsets = straddles.get(w)
             if offsets is not None:
                 end = m.end()
                 following = folded[end:end + 1]
                 if following:
-                    start = m.start()
                     for k, after in offsets:
                         if following in after:
                             longer = scan.match(folded, start + k)
                             if longer is not None:
-                                out |= prefixes[longer.group()]
+                                found = longer.group()
+                                out |= prefixes[found]
+                                if folded[start + k - 1] == " ":
+                                    out |= after_space[found]
         return out
 
 

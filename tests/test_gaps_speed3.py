@@ -299,3 +299,14 @@ def test_split_sentences_as_the_plain_form(pieces: list[str]) -> None:
 def test_split_sentences_as_the_plain_form_on_the_corpus() -> None:
     for plain in PARAGRAPHS:
         assert gaps.split_sentences(plain) == _sentences_plain(plain)
+
+
+def test_gates_find_a_word_after_a_space() -> None:
+    """Words that begin with a space are looked for as the rest after a space: where the rest is found,
+    inside another word, or running on from inside another word."""
+    family = gaps.PatternGates([re.compile(r"not in"), re.compile(r" in access"), re.compile(r" good")])
+    assert family.mask_folded("not in access") == 0b011  # " in access" begins inside "not in"
+    assert family.mask_folded("not inaccess") == 0b001
+    assert family.mask_folded("in access, good") == 0b100  # no space before "in access"
+    assert family.mask_folded("a good") == 0b100
+    assert family.mask_folded("good") == 0
