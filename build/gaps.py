@@ -505,6 +505,11 @@ def _or(bits: Iterable[int]) -> int:
     return out
 
 
+# Letters by how often English text has them: a trie's alternatives are tried in this order (each
+# begins with its own character, so the order changes which is tried first, never what matches).
+_LETTER_ORDER = {ch: i for i, ch in enumerate("etaoinsrhldcumfpgwybvkxjqz")}
+
+
 def _trie(words: Iterable[str]) -> str:
     """A pattern matching, at a position, the longest of ``words`` that starts there."""
     root: dict[str, dict] = {}  # type: ignore[type-arg]
@@ -515,7 +520,8 @@ def _trie(words: Iterable[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        order = sorted(node.items(), key=lambda kv: (_LETTER_ORDER.get(kv[0], len(_LETTER_ORDER)), kv[0]))
+        alts = [re.escape(ch) + build(child) for ch, child in order if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"

@@ -310,3 +310,14 @@ def test_gates_find_a_word_after_a_space() -> None:
     assert family.mask_folded("in access, good") == 0b100  # no space before "in access"
     assert family.mask_folded("a good") == 0b100
     assert family.mask_folded("good") == 0
+
+
+def test_trie_alternatives_each_begin_with_their_own_character() -> None:
+    """The trie's alternatives are ordered by letter frequency: the order cannot change a match only if
+    no two alternatives of a node begin with the same character (what the trie is built to do)."""
+    words = sorted({w for fam in (gaps._GATES, gaps._KIND_GATES) for w in fam._index.prefixes})
+    rx = re.compile(gaps._trie(words))
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    for sentence in SENTENCES[:3000]:
+        folded = fold(sentence)
+        assert [m.span() for m in rx.finditer(folded)] == [m.span() for m in plain.finditer(folded)]
