@@ -369,12 +369,33 @@ _METHOD = Gated(re.compile(
     r"|\bnot included in (?:this|the) (?:\w+ )?(?:review|inspection)\b|\b(?:were|was) not (?:inspected|reviewed)\b|\bdue to IT problems\b",
     re.I,
 ))
-_SINGLE_CASE = re.compile(
-    r"(?i:\bin (?:one|this|that|a single|another) (?:case|instance|example|record)\b|\bone (?:case|young person|child|care leaver|mother|"
-    r"family|parent|practitioner)\b|\bcase example\b|\b(?:a|one|another) case (?:sampled|seen|reviewed|tracked|examined)\b|\b(?:of|in|for) this (?:encounter|episode|incident|visit|attendance|young person|child|family|mother|baby)\b)"
-    r"|\b(?:Child|Young person|Baby) [A-Z]\b",
+_SINGLE_CASE_WORDS = (  # (in any case)
+    r"\bin (?:one|this|that|a single|another) (?:case|instance|example|record)\b|\bone (?:case|young person|child|care leaver|mother|"
+    r"family|parent|practitioner)\b|\bcase example\b|\b(?:a|one|another) case (?:sampled|seen|reviewed|tracked|examined)\b|\b(?:of|in|for) this (?:encounter|episode|incident|visit|attendance|young person|child|family|mother|baby)\b"
 )
-_SINGLE_CASE_GATED = Gated(_SINGLE_CASE)
+_SINGLE_CASE_NAME = r"\b(?:Child|Young person|Baby) [A-Z]\b"  # (as written)
+_SINGLE_CASE = re.compile(f"(?i:{_SINGLE_CASE_WORDS})|{_SINGLE_CASE_NAME}")
+# The name part written literal-first (\bC... is C(?<!\wC)...: the character before is no word
+# character), so the engine skips to a capital C, Y or B instead of trying every position.
+_SINGLE_CASE_NAME_FAST = re.compile(r"(?:C(?<!\wC)hild|Y(?<!\wY)oung person|B(?<!\wB)aby) [A-Z]\b")
+
+
+class _SplitCase:
+    """Whether _SINGLE_CASE matches a text: its case-insensitive part as a twin on the folded text, or
+    its name part on the text (an alternation matches where one of its alternatives does)."""
+
+    __slots__ = ()
+
+    def search(self, text: str, folded: str) -> bool:
+        return _single_case_words().search(text, folded) is not None or _SINGLE_CASE_NAME_FAST.search(text) is not None
+
+
+@functools.cache
+def _single_case_words() -> _Twin:
+    return _Twin(re.compile(_SINGLE_CASE_WORDS, re.I))
+
+
+_SINGLE_CASE_SPLIT = _SplitCase()
 _PRACTICE_SLIP = Gated(re.compile(
     r"\b(?:some|a few|a number of|individual) (?:\w+ ){0,2}(?:midwives|practitioners|staff|nurses|doctors|clinicians|GPs|workers|cases|records|notes|forms|referrals)\b[^;]{0,30}\b(?:were|was|did|had|are)\b"
     r"|\bnot (?:always |all )?(?:fully )?(?:completed|articulated|documented|signed|dated|legible)\b",
@@ -479,9 +500,11 @@ class PatternGates:
         for m in scan.finditer(folded):
             w = m.group()
             out |= inside[w]
-            start = m.start()
-            if after_space[w] and start and folded[start - 1] == " ":
-                out |= after_space[w]
+            spaced = after_space[w]
+            if spaced:
+                start = m.start()
+                if start and folded[start - 1] == " ":
+                    out |= spaced
             offsets = straddles.get(w)
             if offsets is not None:
                 end = m.end()
@@ -489,11 +512,11 @@ class PatternGates:
                 if following:
                     for k, after in offsets:
                         if following in after:
-                            longer = scan.match(folded, start + k)
+                            longer = scan.match(folded, m.start() + k)
                             if longer is not None:
                                 found = longer.group()
                                 out |= prefixes[found]
-                                if folded[start + k - 1] == " ":
+                                if folded[m.start() + k - 1] == " ":
                                     out |= after_space[found]
         return out
 
@@ -735,7 +758,7 @@ class _Lazy:
 
     __slots__ = ("_answer", "_folded", "_pattern", "_text")
 
-    def __init__(self, pattern: _Twin | Gated, text: str, possible: bool = True, folded: str = "") -> None:
+    def __init__(self, pattern: _Twin | Gated | _SplitCase, text: str, possible: bool = True, folded: str = "") -> None:
         self._pattern = pattern
         self._text = text
         self._folded = folded
@@ -744,8 +767,11 @@ class _Lazy:
     def __bool__(self) -> bool:
         if self._answer is None:
             p = self._pattern
-            found = p.search(self._text, self._folded) if isinstance(p, _Twin) else p.search(self._text)
-            self._answer = found is not None
+            if isinstance(p, _SplitCase):
+                self._answer = p.search(self._text, self._folded)
+            else:
+                found = p.search(self._text, self._folded) if isinstance(p, _Twin) else p.search(self._text)
+                self._answer = found is not None
         return self._answer
 
 
@@ -771,7 +797,7 @@ def judge_clause(
     method = _Lazy(_T_METHOD, text, bool(gates & _METHOD_BIT), folded)
     future = _Lazy(_T_FUTURE, text, bool(gates & _FUTURE_BIT), folded)
     hedged = _Lazy(_T_HEDGED, text, bool(gates & _HEDGED_BIT), folded)
-    in_sentence = single_case if single_case is not None else _Lazy(_SINGLE_CASE_GATED, sentence)
+    in_sentence = single_case if single_case is not None else _Lazy(_SINGLE_CASE_SPLIT, sentence, folded=fold(sentence))
     practice_slip = _Lazy(_T_PRACTICE_SLIP, text, bool(gates & _PRACTICE_SLIP_BIT), folded)
     habit_possible = bool(gates & _HABIT_BIT)  # a window of the clause holds the words only if the clause does
 
@@ -864,7 +890,7 @@ def _gap_sentences(plain: str) -> list[GapSentence]:
             continue
         clauses = split_clauses(sentence, folded_sentence)
         folded = [fold(c.text) for c in clauses]
-        single_case = _Lazy(_SINGLE_CASE_GATED, sentence)  # looked for once, if a cue of a clause asks
+        single_case = _Lazy(_SINGLE_CASE_SPLIT, sentence, folded=folded_sentence)  # looked for once, if a cue asks
         verdicts = [judge_clause(c, sentence, previous, gates=gates, single_case=single_case, folded=f)
                     for c, f in zip(clauses, folded, strict=True)]
         praise_main: bool | None = None  # asked only of a fronted concession that states a gap

@@ -321,3 +321,26 @@ def test_trie_alternatives_each_begin_with_their_own_character() -> None:
     for sentence in SENTENCES[:3000]:
         folded = fold(sentence)
         assert [m.span() for m in rx.finditer(folded)] == [m.span() for m in plain.finditer(folded)]
+
+
+# --------------------------------------------------------------------------- single case, split
+
+
+def _single_case_agrees(text: str) -> None:
+    assert gaps._SINGLE_CASE_SPLIT.search(text, fold(text)) == (gaps._SINGLE_CASE.search(text) is not None), text
+    name = re.compile(gaps._SINGLE_CASE_NAME)
+    assert [m.span() for m in gaps._SINGLE_CASE_NAME_FAST.finditer(text)] == [m.span() for m in name.finditer(text)]
+
+
+def test_single_case_split_on_the_corpus() -> None:
+    assert gaps._single_case_words()._twin() is not None
+    for sentence in SENTENCES:
+        _single_case_agrees(sentence)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["in one case", "In This Instance", "one child", "Child T", "child T", "xChild T",
+                                 "Young person B", "Baby A ", "BabyA", "of this visit", "case example", "a case seen",
+                                 " ", ", ", "x", "İ", "ı", "ſ", "ONE CASE", "_Child T"]), min_size=0, max_size=8))
+def test_single_case_split_on_random_texts(pieces: list[str]) -> None:
+    _single_case_agrees("".join(pieces))
