@@ -57,6 +57,7 @@ class ReportOutcome:
     sha256: str = ""
     key: str = ""
     nt_file: str = ""  # the report's N-Triples, zlib-compressed, in the run's scratch folder
+    plain: bool = False  # nt_file is in the layout the worker's sink writes (store.plain_ntriples holds)
     labels: list[tuple[str, str]] = field(default_factory=list)  # (organisation IRI, rdfs:label)
     counts: dict[str, int] = field(default_factory=dict)
     organisations: list[str] = field(default_factory=list)  # organisation keys
@@ -165,6 +166,7 @@ def extract_one(path: str, source: str, max_bytes: int, nt_file: str, check_shap
         out.sha256 = ex.document.sha256
         Path(nt_file).write_bytes(zlib.compress(data, 1))
         out.nt_file = nt_file
+        out.plain = True  # NTriplesSink writes one triple a line, line breaks in literals escaped (tested)
         out.labels = sink.labels()
         area = ex.meta.area or Path(path).stem
         out.counts = {
@@ -410,7 +412,7 @@ def _finish(result: BuildResult, todo: list[tuple[Path, str]], files: list[Path]
                     first_of[r.key] = r  # the same report twice (a PDF and its text, a copy): the first one
                     if feeder is not None:  # (one that came later in the input but finished sooner is replaced)
                         feeder.put(_FileBackedReport(r.key, store_source(by_path[r.source]), r.sha256,
-                                                     Path(r.nt_file)), replace=first is not None)
+                                                     Path(r.nt_file), r.plain), replace=first is not None)
             if on_report is not None:
                 on_report(r)
 
@@ -713,8 +715,8 @@ class _FileBackedReport:
 
     graph = None
 
-    def __init__(self, key: str, source: str, sha256: str, path: Path) -> None:
-        self.key, self.source, self.sha256, self._path = key, source, sha256, path
+    def __init__(self, key: str, source: str, sha256: str, path: Path, plain: bool = False) -> None:
+        self.key, self.source, self.sha256, self._path, self.plain = key, source, sha256, path, plain
 
     @property
     def ntriples(self) -> bytes:
@@ -746,10 +748,6 @@ def write_output(reports: list[ReportOutcome], output: Path,
     import pyoxigraph as ox
 
     fmt = getattr(ox.RdfFormat, OUTPUT_FORMATS[output.suffix.lower()])
-    sources: list[tuple[str, Callable[[], bytes]]] = [
-        (vocab.report_graph_iri(r.key), (lambda r=r: outcome_ntriples(r))) for r in reports]  # type: ignore[misc]
-    sources += list(stored or [])
-
     names: dict[str, Counter[str]] = {}
     for r in reports:
         for node, lab in r.labels:
@@ -759,14 +757,21 @@ def write_output(reports: list[ReportOutcome], output: Path,
             for node, lab in _org_labels(load()):
                 names.setdefault(node, Counter())[lab] += 1
     best = {node: max(c, key=lambda n: (c[n], len(n))) for node, c in names.items() if len(c) > 1}
-    graphs = sources + [(vocab.ONTOLOGY_GRAPH, _ontology_ntriples)]
+    # (graph IRI, loader, known plain, may hold a label to unify): a worker's report says both itself
+    graphs: list[tuple[str, Callable[[], bytes], bool, bool]] = [
+        (vocab.report_graph_iri(r.key), (lambda r=r: outcome_ntriples(r)), r.plain,  # type: ignore[misc]
+         not r.plain or any(best.get(node, lab) != lab for node, lab in r.labels)) for r in reports]
+    graphs += [(iri, load, False, True) for iri, load in stored or []]
+    graphs.append((vocab.ONTOLOGY_GRAPH, _ontology_ntriples, False, False))
     shared: set[int] = set()  # flattening: hashes of the lines about shared nodes already written
     report_prefix = f"<{vocab.ID}report/".encode()
 
     def chunks() -> Iterator[bytes]:
         """The output as N-Quads (a dataset format) or flattened N-Triples, one graph at a time."""
-        for iri, load in graphs:
-            data = _unify_labels(_plain_ntriples(load()), best)
+        for iri, load, plain, rewrite in graphs:
+            data = load() if plain else _plain_ntriples(load())
+            if rewrite:
+                data = _unify_labels(data, best)
             if fmt.supports_datasets:
                 yield data.replace(b" .\n", f" <{iri}> .\n".encode())
                 continue

@@ -144,6 +144,7 @@ class StoredReport:
     sha256: str
     graph: rdflib.Graph | None = None
     ntriples: bytes | None = None
+    plain: bool = False  # ntriples are known to be in the layout plain_ntriples checks (not checked again)
 
     @property
     def graph_iri(self) -> str:
@@ -461,7 +462,7 @@ class StoreWriter:
         if report.key in self.result.unchanged:
             self.result.unchanged.remove(report.key)
         data = _ntriples_of(report)
-        if plain_ntriples(data):  # as the build's workers write them: counted and named without parsing
+        if report.plain or plain_ntriples(data):  # as the build's workers write them
             triples, quads = data.count(b"\n"), data.replace(b" .\n", f" <{report.graph_iri}> .\n".encode())
         else:
             triples = _triple_count(data)

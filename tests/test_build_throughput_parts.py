@@ -70,6 +70,7 @@ def test_ntriples_escape_any_literal(text):
 
     parsed = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     assert len(parsed) == len(g)
+    assert st.plain_ntriples(data)  # what ReportOutcome.plain promises the store and the output writer
     assert {t.object.value for t in parsed if isinstance(t.object, ox.Literal)} == \
         {str(o) for o in g.objects() if isinstance(o, rdflib.Literal)}
 
