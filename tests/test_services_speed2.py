@@ -20,7 +20,7 @@ odd_texts = st.lists(st.sampled_from(ODD), max_size=60).map("".join)
 ascii_texts = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)  # translate-and-split path
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.one_of(odd_texts, st.text(max_size=80), ascii_texts))
 def test_words_are_token_re_findall(text: str) -> None:
     assert services._words(text) == TOKEN_RE.findall(text)
