@@ -341,36 +341,120 @@ class _Cand:
     acronym: str | None = None
 
 
-class _MentionBase(NamedTuple):
-    alts: list[str]  # surface forms in the pattern's order
-    members: frozenset[str]
-    pattern: re.Pattern[str]
+# The mentions of an index's surface forms in a text are what ``_scan`` of ``mention_regex`` of them
+# (longest first) finds. Compiling that alternation costs ~3 ms a report (each report names other
+# bodies, so ``re``'s cache never has it), more than all the report's scans with it; ``_MentionScanner``
+# finds the same matches with a table of the surfaces by the word run they start with.
+_WORD_RUN_RE = re.compile(r"\w+")
+_SPACE_PART = " "  # a part of a surface's loose form that matches \s+ (a word part is never white space)
+_AND_PART = "&"  # a part that matches "&" or "and" (a word part is never "&" alone)
 
 
-MAX_ADDED_SURFACES = 40  # more surfaces registered since the mention pattern was made: make it anew
+def mention_regex(alts: Sequence[str]) -> re.Pattern[str]:
+    """The alternation of the surfaces' loose regexes in this order, not followed by a word character
+    or "&"; searched with ``_scan`` (which checks that no word character or "&" comes before)."""
+    return re.compile(r"(?:" + _alternation(list(alts)) + r")(?![\w&])" if alts else r"(?!x)x")
 
 
-def _merged_scan(base: re.Pattern[str], extra: re.Pattern[str], text: str,
-                 priority: dict[str, int]) -> Iterator[re.Match[str]]:
-    """The matches of one alternation of the surfaces of two mention patterns: the leftmost of the
-    two next matches; where both start at one place, the one whose regex comes first in the order of
-    all surfaces (``priority``: each loose regex's first place; a match's text has its regex's loose
-    form). Each pattern keeps that order among its own surfaces, so each names its first."""
-    a = next(_scan(base, text, _WORD_OR_AMPERSAND_RE), None)
-    b = next(_scan(extra, text, _WORD_OR_AMPERSAND_RE), None)
-    while a is not None or b is not None:
-        if b is None or (a is not None and (a.start() < b.start() or (
-                a.start() == b.start() and priority[_loose(a.group(0))] <= priority[_loose(b.group(0))]))):
-            assert a is not None
-            m = a
+def _surface_table(alts: Sequence[str]) -> dict[str, list[tuple[str, ...]]] | None:
+    r"""The surfaces' loose forms as parts (words, ``_SPACE_PART``, ``_AND_PART``) by the word run
+    (``\w+``) the surface starts with, in ``alts`` order (a repeated loose form kept once: it never
+    matches where its first occurrence failed); None when a surface does not start with a word
+    character or &/and, or ends in white space (``mention_regex`` must find those)."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    seen: set[tuple[str, ...]] = set()
+    for surface in alts:
+        parts = _loose_parts(surface)
+        first = parts[0][1]
+        if first is None or parts[-1][1] is None:
+            return None
+        run = _WORD_RUN_RE.match(first)
+        if run is None:
+            return None
+        form = tuple(word if word is not None else _SPACE_PART if regex == r"\s+" else _AND_PART
+                     for regex, word in parts)
+        if form not in seen:
+            seen.add(form)
+            table.setdefault(run.group(0), []).append(form)
+    return table
+
+
+def _match_parts(parts: tuple[str, ...], text: str, at: int, end: int) -> int:
+    r"""Where the loose form ``parts`` matched at ``at`` ends (with ``text`` ending at ``end``), its
+    match not followed by a word character or "&"; -1 where it does not match. (``\s+`` is matched
+    greedily: a word part never starts with white space, so ``re`` would not give any back.)"""
+    i = at
+    for part in parts:
+        if part == _SPACE_PART:
+            if i >= end or not text[i].isspace():
+                return -1
+            i += 1
+            while i < end and text[i].isspace():
+                i += 1
+        elif part == _AND_PART:
+            if text.startswith("&", i, end):
+                i += 1
+            elif text.startswith("and", i, end):
+                i += 3
+            else:
+                return -1
+        elif text.startswith(part, i, end):
+            i += len(part)
         else:
-            m = b
-        yield m
-        pos = m.end()
-        if a is not None and a.start() < pos:
-            a = next(_scan(base, text, _WORD_OR_AMPERSAND_RE, pos), None)
-        if b is not None and b.start() < pos:
-            b = next(_scan(extra, text, _WORD_OR_AMPERSAND_RE, pos), None)
+            return -1
+    if i < end and _WORD_OR_AMPERSAND_RE.match(text, i):
+        return -1
+    return i
+
+
+def _run_pattern(runs: Iterable[str]) -> re.Pattern[str]:
+    r"""Where one of ``runs`` (word runs, ``\w+``) is the rest of a word run: at a run's start, its run
+    if that is one of them (no two match at one place; grouped by first character for ``re``)."""
+    groups: dict[str, list[str]] = {}
+    for run in runs:
+        groups.setdefault(run[0], []).append(re.escape(run[1:]))
+    return re.compile("(?:" + "|".join(re.escape(first) + "(?:" + "|".join(rests) + ")"
+                                       for first, rests in groups.items()) + r")(?!\w)")
+
+
+class _MentionScanner:
+    r"""Finds the matches of the mention surfaces ``alts`` (longest first) in texts: what ``_scan`` of
+    ``mention_regex(alts)`` finds in each.
+
+    A match starts a word run (``\w+``) that some surface starts with and that does not follow "&":
+    a small pattern of those runs finds such places (it costs a tenth of the alternation of all the
+    surfaces to compile), and at each, the surfaces that start with the run are tried in ``alts``
+    order, the first that matches taken (as the alternation does). Where a surface does not fit the
+    table (see ``_surface_table``) the alternation is compiled and searched."""
+
+    def __init__(self, alts: Sequence[str]) -> None:
+        table = _surface_table(alts)
+        self.table: dict[str, list[tuple[str, ...]]] = table or {}
+        self.pattern = mention_regex(alts) if table is None else None
+        self.runs = _run_pattern(self.table) if self.table else None
+
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """The matches in ``text[start:end]``, as if it were the whole text, as spans of ``text``."""
+        end = len(text) if end is None else end
+        if self.pattern is not None:
+            sub = text[start:end] if start or end != len(text) else text
+            return [(m.start() + start, m.end() + start) for m in _scan(self.pattern, sub, _WORD_OR_AMPERSAND_RE)]
+        out: list[tuple[int, int]] = []
+        if self.runs is None:
+            return out
+        table = self.table
+        pos = start
+        for m in self.runs.finditer(text, start, end):
+            at = m.start()
+            if at < pos or (at > start and _WORD_OR_AMPERSAND_RE.match(text, at - 1)):
+                continue  # inside a match found, or not at the start of a run, or after "&"
+            for parts in table[m.group()]:
+                stop = _match_parts(parts, text, at, end)
+                if stop >= 0:
+                    out.append((at, stop))
+                    pos = stop
+                    break
+        return out
 
 
 @dataclass
@@ -382,19 +466,16 @@ class OrgIndex:
     _surface: dict[str, str] = field(default_factory=dict)  # normalised surface -> key
     _acronyms: dict[str, str] = field(default_factory=dict)  # exact acronym -> key
     _family: dict[str, str] = field(default_factory=dict)  # key -> family
-    _pattern: re.Pattern[str] | None = None
+    # finds the surfaces below in texts; None when bodies or spellings were registered since (made anew
+    # by the next ``mentions``)
+    _scanner: _MentionScanner | None = None
     _sites: dict[str, str] = field(default_factory=dict)  # normalised site name -> key
     _weak: set[str] = field(default_factory=set)  # labels as written that are not safe to match in text
     addressed: set[str] = field(default_factory=set)  # keys named in recommendation headings / front matter
     _match_cache: dict[str, str | None] = field(default_factory=dict)
     # what each surface ``mentions`` found resolves to, while the index is unchanged (every change
-    # resets ``_pattern``, and the next ``mentions`` forgets these)
+    # resets ``_scanner``, and the next ``mentions`` forgets these)
     _mention_keys: dict[str, str | None] = field(default_factory=dict)
-    # the compiled mention pattern (``_pattern``) covers these surfaces; surfaces registered since
-    # are matched by ``_extra_pattern`` and the two scans merged (see ``_mention_patterns``)
-    _mention_base: _MentionBase | None = None
-    _extra_pattern: re.Pattern[str] | None = None
-    _priority: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookup
 
@@ -456,30 +537,31 @@ class OrgIndex:
         return None
 
     def mentions(self, text: str) -> list[OrgMention]:
-        if self._pattern is None:
-            self._mention_patterns()
-        assert self._pattern is not None
+        """The bodies named in ``text``: each match of a surface form (longest first, any white space
+        and &/and), not inside a word, whose surface resolves."""
+        return self.mentions_in(text)
+
+    def mentions_in(self, text: str, start: int = 0, end: int | None = None) -> list[OrgMention]:
+        """``mentions(text[start:end])``. What is read of ``text`` is kept for its next slice, so the
+        sentences of a paragraph are best asked for as slices of it, one after the other."""
+        scanner = self._scanner
+        if scanner is None:
+            scanner = self._scanner = _MentionScanner(self._surface_forms())
+            self._mention_keys.clear()
         out: list[OrgMention] = []
         keys = self._mention_keys
-        matches = (_scan(self._pattern, text, _WORD_OR_AMPERSAND_RE) if self._extra_pattern is None
-                   else _merged_scan(self._pattern, self._extra_pattern, text, self._priority))
-        for m in matches:
-            surface = m.group(0)
+        for at, stop in scanner.spans(text, start, end):
+            surface = text[at:stop]
             if surface in keys:
                 key = keys[surface]
             else:
                 key = keys[surface] = self.resolve(surface)
             if key:
-                out.append(OrgMention(m.start(), m.end(), surface, key))
+                out.append(OrgMention(at - start, stop - start, surface, key))
         return out
 
-    def _mention_patterns(self) -> None:
-        """Make the pattern of every surface form, longest first: the alternation of all of them.
-
-        Compiling it costs more than a report's scans with it, so when bodies or spellings are
-        registered after it was made, only the new surfaces get a (small) pattern of their own, as
-        long as the old ones keep their order among all (equal lengths keep set order) and are not
-        too few; ``_merged_scan`` then finds what the one alternation of all would find."""
+    def _surface_forms(self) -> list[str]:
+        """Every surface form a mention can have (of two characters or more), longest first."""
         surfaces = set()
         for org in self.organisations.values():
             surfaces.add(org.name)
@@ -487,26 +569,7 @@ class OrgIndex:
         surfaces |= set(self._acronyms)
         surfaces |= {site for org in self.organisations.values() for site in org.sites}
         surfaces = {s for s in surfaces if len(s) >= 2}
-        alts = sorted(surfaces, key=len, reverse=True)
-        base = self._mention_base
-        added: list[str] | None = None
-        if base is not None and base.members <= surfaces:
-            added = [s for s in alts if s not in base.members]
-            if len(added) > MAX_ADDED_SURFACES or [s for s in alts if s in base.members] != base.alts:
-                added = None
-        if base is None or added is None:
-            # the look-behind (?<![\w&]) is checked by ``_scan``
-            pattern = re.compile(r"(?:" + _alternation(alts) + r")(?![\w&])" if alts else r"(?!x)x")
-            base = self._mention_base = _MentionBase(alts, frozenset(alts), pattern)
-            self._extra_pattern = None
-            self._priority = {}
-        else:
-            self._extra_pattern = re.compile(r"(?:" + _alternation(added) + r")(?![\w&])") if added else None
-            self._priority = {}
-            for i, surface in enumerate(alts):
-                self._priority.setdefault(_loose(surface), i)
-        self._pattern = base.pattern
-        self._mention_keys.clear()
+        return sorted(surfaces, key=len, reverse=True)
 
     def area_ccgs(self) -> list[str]:
         """The area's CCGs: those the report addresses (named in recommendation headings or listed as
@@ -549,7 +612,7 @@ class OrgIndex:
         self._family[key] = _family_of(name) or "provider"
         self._surface[_normed(name)] = key
         self._register_aliases(key, aliases)
-        self._pattern = None
+        self._scanner = None
         self._match_cache.clear()
         return key
 
@@ -562,7 +625,7 @@ class OrgIndex:
             if ACRONYM_RE.match(alias) and len(alias) <= 10:
                 self._acronyms.setdefault(alias, key)
             self._surface.setdefault(_normed(alias), key)
-            self._pattern = None
+            self._scanner = None
 
     # ---------------------------------------------------------------- building
 
@@ -577,7 +640,7 @@ class OrgIndex:
             if ACRONYM_RE.match(s) and len(s) <= 10:
                 self._acronyms.setdefault(s, key)
             self._surface.setdefault(_normed(s), key)
-        self._pattern = None
+        self._scanner = None
 
 
 def _fold(surface: str) -> str:
