@@ -242,7 +242,18 @@ def tag_themes(text: str) -> list[str]:
         if themes & bit and not found & bit and (cue.tokens is None or _holds(tokens, cue.tokens)) \
                 and cue.found_in(text, folded):
             found |= bit
-    return [key for i, key in enumerate(index.keys) if found >> i & 1]
+    return _bit_keys(found, index.keys)
+
+
+def _bit_keys(bits: int, keys: tuple[str, ...]) -> list[str]:
+    """``[key for i, key in enumerate(keys) if bits >> i & 1]``, stepping from one set bit to the next
+    (lowest first, so in key order) instead of over every key: a text is about a few of the themes."""
+    out: list[str] = []
+    while bits:
+        low = bits & -bits
+        out.append(keys[low.bit_length() - 1])
+        bits ^= low
+    return out
 
 
 def theme_labels() -> dict[str, str]:
