@@ -427,11 +427,23 @@ class _MentionScanner:
     order, the first that matches taken (as the alternation does). Where a surface does not fit the
     table (see ``_surface_table``) the alternation is compiled and searched."""
 
-    def __init__(self, alts: Sequence[str]) -> None:
+    def __init__(self, alts: Sequence[str], previous: _MentionScanner | None = None) -> None:
+        """``previous``: the scanner of the index before bodies or spellings were registered; its
+        run patterns are kept, and only the runs that none of them knows get a pattern of their own."""
         table = _surface_table(alts)
         self.table: dict[str, list[tuple[str, ...]]] = table or {}
         self.pattern = mention_regex(alts) if table is None else None
-        self.runs = _run_pattern(self.table) if self.table else None
+        self.runs: list[re.Pattern[str]] = []  # their runs: ``known``, none in two of them
+        self.known: frozenset[str] = frozenset()
+        if self.table:
+            if previous is not None and previous.runs:
+                self.runs, self.known = list(previous.runs), previous.known
+            added = [run for run in self.table if run not in self.known]
+            if len(added) > MAX_ADDED_RUNS or (added and len(self.runs) >= MAX_RUN_PATTERNS):
+                self.runs, self.known, added = [], frozenset(), list(self.table)
+            if added:
+                self.runs.append(_run_pattern(added))
+                self.known |= frozenset(added)
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """The matches in ``text[start:end]``, as if it were the whole text, as spans of ``text``."""
@@ -440,21 +452,35 @@ class _MentionScanner:
             sub = text[start:end] if start or end != len(text) else text
             return [(m.start() + start, m.end() + start) for m in _scan(self.pattern, sub, _WORD_OR_AMPERSAND_RE)]
         out: list[tuple[int, int]] = []
-        if self.runs is None:
+        if not self.runs:
             return out
         table = self.table
+        places: Iterable[re.Match[str]] = self.runs[0].finditer(text, start, end)
+        if len(self.runs) > 1:  # the runs added since the first pattern are rarely in a text
+            added = [m for runs in self.runs[1:] for m in runs.finditer(text, start, end)]
+            if added:
+                places = sorted([*places, *added], key=_match_start)
         pos = start
-        for m in self.runs.finditer(text, start, end):
+        for m in places:
             at = m.start()
             if at < pos or (at > start and _WORD_OR_AMPERSAND_RE.match(text, at - 1)):
                 continue  # inside a match found, or not at the start of a run, or after "&"
-            for parts in table[m.group()]:
+            for parts in table.get(m.group(), ()):  # a run of a surface no longer known: none
                 stop = _match_parts(parts, text, at, end)
                 if stop >= 0:
                     out.append((at, stop))
                     pos = stop
                     break
         return out
+
+
+# more runs new to a rebuilt scanner than this, or more patterns: one pattern of all its runs anew
+MAX_ADDED_RUNS = 40
+MAX_RUN_PATTERNS = 4
+
+
+def _match_start(m: re.Match[str]) -> int:
+    return m.start()
 
 
 @dataclass
@@ -469,6 +495,7 @@ class OrgIndex:
     # finds the surfaces below in texts; None when bodies or spellings were registered since (made anew
     # by the next ``mentions``)
     _scanner: _MentionScanner | None = None
+    _previous_scanner: _MentionScanner | None = None  # the last one made (its run patterns are kept)
     _sites: dict[str, str] = field(default_factory=dict)  # normalised site name -> key
     _weak: set[str] = field(default_factory=set)  # labels as written that are not safe to match in text
     addressed: set[str] = field(default_factory=set)  # keys named in recommendation headings / front matter
@@ -546,7 +573,8 @@ class OrgIndex:
         sentences of a paragraph are best asked for as slices of it, one after the other."""
         scanner = self._scanner
         if scanner is None:
-            scanner = self._scanner = _MentionScanner(self._surface_forms())
+            scanner = self._scanner = self._previous_scanner = _MentionScanner(self._surface_forms(),
+                                                                               self._previous_scanner)
             self._mention_keys.clear()
         out: list[OrgMention] = []
         keys = self._mention_keys

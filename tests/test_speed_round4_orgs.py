@@ -85,6 +85,22 @@ def test_scanner_finds_what_the_alternation_finds(alts: list[str], longest_first
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_surface, min_size=1, max_size=6, unique=True), min_size=2, max_size=6), st.data())
+def test_a_scanner_made_from_the_previous_one_finds_the_same(generations: list[list[str]],
+                                                             data: st.DataObject) -> None:
+    """Each index change makes a scanner that keeps the previous one's run patterns (surfaces may also
+    have gone, and the patterns are remade when there are many): it finds what the alternation finds."""
+    previous = None
+    alts: list[str] = []
+    for new in generations:
+        alts = sorted(set(alts[: data.draw(st.integers(0, len(alts)))]) | set(new), key=len, reverse=True)
+        scanner = _MentionScanner(alts, previous)
+        text = data.draw(_texts(alts))
+        assert scanner.spans(text) == _plain_spans(alts, text)
+        previous = scanner
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS).filter(lambda w: re.fullmatch(r"\w+", w) is not None), min_size=1,
                 max_size=6, unique=True), st.data())
 def test_run_pattern_finds_every_run_start_that_is_a_listed_run(runs: list[str], data: st.DataObject) -> None:
