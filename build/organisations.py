@@ -569,8 +569,8 @@ class OrgIndex:
         return self.mentions_in(text)
 
     def mentions_in(self, text: str, start: int = 0, end: int | None = None) -> list[OrgMention]:
-        """``mentions(text[start:end])``. What is read of ``text`` is kept for its next slice, so the
-        sentences of a paragraph are best asked for as slices of it, one after the other."""
+        """``mentions(text[start:end])``, with offsets in the slice (the slice is searched in place,
+        its ends taken as the text's ends)."""
         scanner = self._scanner
         if scanner is None:
             scanner = self._scanner = self._previous_scanner = _MentionScanner(self._surface_forms(),
