@@ -88,7 +88,8 @@ def main() -> None:
         print(f"made {args.count} {args.format} reports in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     size_mb = du(corpus) / 1048576
     store = args.workdir / f"store-{args.format}-{args.count}"
-    shutil.rmtree(store, ignore_errors=True)
+    if not args.file_only:
+        shutil.rmtree(store, ignore_errors=True)
     output = args.workdir / f"out-{args.format}-{args.count}.trig" if args.output else None
     if args.file_only:
         output = args.workdir / f"out-{args.format}-{args.count}.nq"
