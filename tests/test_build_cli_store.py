@@ -188,13 +188,20 @@ def test_ctrl_c_is_one_line_and_keeps_the_store(reports: Path, tmp_path: Path) -
     before = read_index(store).to_json()
     more = tmp_path / "more"
     more.mkdir()
-    for i in range(30):
-        (more / f"extra-{i:02d}.txt").write_text(synth.generated_report(200 + i, f"More{i:02d}"), encoding="utf-8")
+    sources = synth._source_texts()
+    for i in range(60):  # full-size reports (recombined from the corpus): a few seconds of extraction
+        (more / f"extra-{i:02d}.txt").write_text(synth.synth_text(sources, 200 + i)[1], encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-c", "from clasgraph.cli import main; main()", "build", str(reports),
                              str(more), "--store", str(store), "-j", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(1.0)
-    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:  # interrupt once the new version is open
+        if any(p.name.startswith(".tmp-") for p in store.iterdir()):  # (the workers are extracting by then)
+            time.sleep(0.3)
+            break
+        time.sleep(0.01)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
     _out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the build finished before the interrupt")
