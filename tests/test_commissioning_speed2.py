@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_commissioning_prefilter import _sentences  # the corpus's sentences, split the same way
 
 from clasgraph.build import commissioning
 from clasgraph.build.prefilter import fold, folded_pattern
@@ -46,14 +47,6 @@ def test_every_match_holds_a_match_of_the_tail(data: st.DataObject) -> None:
     text = data.draw(st.from_regex(rx, fullmatch=False))
     if rx.search(text):
         assert _tail_finds(rx, text), (rx.pattern[:60], text)
-
-
-def _sentences() -> list[str]:
-    out: list[str] = []
-    for path in REPORTS:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            out.extend(s for s in re.split(r"(?<=[.;])\s+", line) if s.strip())
-    return out
 
 
 def test_no_corpus_sentence_loses_a_cue() -> None:
